@@ -1,0 +1,1 @@
+//! Optional sentence embeddings (BERT-family models via candle) for paraphrase matching.

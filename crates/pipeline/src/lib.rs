@@ -1,0 +1,1 @@
+//! Runs the stages in order: documents → stories → alignments → claims → findings.

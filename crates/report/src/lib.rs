@@ -1,0 +1,1 @@
+//! Renders an analysis: terminal summary, Markdown, versioned JSON, self-contained HTML.

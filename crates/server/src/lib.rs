@@ -1,0 +1,1 @@
+//! HTTP service: feed monitoring, web UI, JSON API over the store.

@@ -1,0 +1,1 @@
+//! SQLite library of articles, stories and findings.

@@ -1,0 +1,1 @@
+//! Checks one text (a summary or rewrite) against its sources: unsupported and contradicted sentences.
