@@ -20,7 +20,7 @@ pub(crate) fn duration_words(iso: &str) -> String {
     let Some(unit) = rest.chars().last() else {
         return iso.to_string();
     };
-    let n = &rest[..rest.len() - 1];
+    let n = &rest[..rest.len() - unit.len_utf8()];
     let word = match (time, unit) {
         (false, 'Y') => "year",
         (false, 'M') => "month",
@@ -51,7 +51,13 @@ fn who(story: &Story, items: &[Item], list: &[usize]) -> String {
 fn evidence(story: &Story, items: &[Item], list: &[usize]) -> Vec<crosscheck_model::Evidence> {
     let mut seen = BTreeSet::new();
     let mut sorted: Vec<usize> = list.to_vec();
-    sorted.sort_by_key(|&i| (items[i].doc, items[i].claim.sentence, items[i].claim.span.start));
+    sorted.sort_by_key(|&i| {
+        (
+            items[i].doc,
+            items[i].claim.sentence,
+            items[i].claim.span.start,
+        )
+    });
     sorted
         .into_iter()
         .filter(|&i| seen.insert(items[i].doc))
@@ -59,23 +65,100 @@ fn evidence(story: &Story, items: &[Item], list: &[usize]) -> Vec<crosscheck_mod
         .collect()
 }
 
-/// The distinct displayed values of a list, joined.
+/// The distinct wordings of a list as the articles write them, joined.
 fn values(items: &[Item], list: &[usize]) -> String {
-    let mut v: Vec<String> = list.iter().map(|&i| items[i].display()).collect();
-    v.dedup();
-    let set: BTreeSet<String> = v.into_iter().collect();
-    set.into_iter()
-        .map(|s| format!("“{s}”"))
-        .collect::<Vec<_>>()
-        .join(" / ")
+    let mut seen = BTreeSet::new();
+    let mut out: Vec<String> = Vec::new();
+    for &i in list {
+        let text = items[i]
+            .claim
+            .text
+            .trim_matches(|c: char| "\"“”‘’'«», ".contains(c));
+        if seen.insert(crosscheck_text::fold(text)) {
+            out.push(format!("“{text}”"));
+        }
+    }
+    const SHOWN: usize = 4;
+    let more = out.len().saturating_sub(SHOWN);
+    out.truncate(SHOWN);
+    let mut s = out.join(" / ");
+    if more > 0 {
+        s.push_str(&format!(" and {more} more"));
+    }
+    s
+}
+
+/// "v1 says" / "v1, v2 say".
+fn says(story: &Story, items: &[Item], list: &[usize]) -> String {
+    let docs: BTreeSet<usize> = list.iter().map(|&i| items[i].doc).collect();
+    let verb = if docs.len() == 1 { "says" } else { "say" };
+    format!("{} {verb} {}", who(story, items, list), values(items, list))
+}
+
+/// How an undated version's relative times were read, when any of `list` comes from one.
+fn assumption(story: &Story, items: &[Item], list: &[usize]) -> String {
+    let undated: BTreeSet<usize> = list
+        .iter()
+        .map(|&i| items[i].doc)
+        .filter(|&d| story.assumed[d])
+        .collect();
+    let Some(date) = undated.first().and_then(|&d| story.reference[d]) else {
+        return String::new();
+    };
+    let names: Vec<String> = undated.iter().map(|&d| story.label(d)).collect();
+    format!(
+        " ({} has no date; read as of {date}, the story's median date.)",
+        names.join(", ")
+    )
+}
+
+/// "vehicle" → "vehicles": the counted noun of a quantity slot, for a sentence.
+fn plural(noun: &str) -> String {
+    if noun.contains(' ') || noun.ends_with('s') {
+        return noun.to_string();
+    }
+    match noun.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'o', 'u']) => format!("{stem}ies"),
+        _ if noun.ends_with("ch") || noun.ends_with("sh") || noun.ends_with('x') => {
+            format!("{noun}es")
+        }
+        _ => format!("{noun}s"),
+    }
+}
+
+/// What a slot is about, as a phrase: "the number of vehicles", "when the war began".
+fn subject(class: Class, slot: &str) -> String {
+    match class {
+        Class::Role => format!("who holds the title “{slot}”"),
+        Class::Quantity => match slot {
+            "percent" => "the percentage".to_string(),
+            "age" => "the age".to_string(),
+            _ if slot.starts_with("money") => "the amount of money".to_string(),
+            _ => format!("the number of {}", plural(slot)),
+        },
+        Class::Time => {
+            let (event, aspect) = slot.rsplit_once(' ').unwrap_or(("", slot));
+            match aspect {
+                "start" => format!("when the {event} began"),
+                "length" => format!("how long the {event} lasts"),
+                "date" if !event.is_empty() => format!("the date of the {event}"),
+                "duration" => "how long it takes".to_string(),
+                _ => "the date".to_string(),
+            }
+        }
+        Class::Quote => format!("the words quoted from {slot}"),
+        Class::Attribution => format!("who reported what {slot} said"),
+    }
 }
 
 fn severity(class: Class, items: &[Item], a: &[usize], b: &[usize], rel: Relation) -> Severity {
     let aligned = rel >= Relation::Aligned;
     match class {
         Class::Role => {
-            let formers = |l: &[usize]| l.iter().any(|&i| items[i].former());
-            if !formers(a) && !formers(b) || aligned {
+            // Different people for one role is the error a reader must see; the same person
+            // called current and former is a lesser one.
+            let same = crosscheck_claims::same_person(&items[a[0]].value, &items[b[0]].value);
+            if !same || aligned {
                 Severity::High
             } else {
                 Severity::Medium
@@ -120,29 +203,19 @@ pub(crate) fn contradiction(
     rel: Relation,
 ) -> Option<Finding> {
     // The side stated first in story order leads.
-    let first = |l: &[usize]| l.iter().map(|&i| (items[i].doc, items[i].claim.sentence)).min();
-    let (a, b) = if first(a) <= first(b) { (a, b) } else { (b, a) };
-    let side = |l: &[usize]| format!("{} says {}", who(story, items, l), values(items, l));
-    let what = match class {
-        Class::Role => format!("who holds the role “{slot}”"),
-        Class::Quantity => format!("the number of {slot}"),
-        Class::Time => {
-            let (event, aspect) = slot.rsplit_once(' ').unwrap_or((slot, ""));
-            match aspect {
-                "start" => format!("when the {event} began (relative times read against each article's date)"),
-                "length" => format!("how long the {event} lasts"),
-                _ => format!("the time ({slot})"),
-            }
-        }
-        Class::Quote => format!("the words quoted from {slot}"),
-        Class::Attribution => format!("who reported what {slot} said"),
+    let first = |l: &[usize]| {
+        l.iter()
+            .map(|&i| (items[i].doc, items[i].claim.sentence))
+            .min()
     };
+    let (a, b) = if first(a) <= first(b) { (a, b) } else { (b, a) };
     let how = match rel {
         Relation::Same => " within one sentence",
-        Relation::Aligned => " in aligned sentences",
+        Relation::Aligned => " in matching sentences",
         Relation::Related => " in passages about the same thing",
         Relation::Unrelated => "",
     };
+    let both: Vec<usize> = a.iter().chain(b).copied().collect();
     let families: BTreeSet<usize> = a.iter().chain(b).map(|&i| items[i].family).collect();
     let mut ev = evidence(story, items, a);
     ev.extend(evidence(story, items, b));
@@ -151,9 +224,11 @@ pub(crate) fn contradiction(
         severity: severity(class, items, a, b, rel),
         slot: slot_label(class, slot),
         explanation: format!(
-            "Versions disagree{how} on {what}: {}; {}.",
-            side(a),
-            side(b)
+            "Versions disagree{how} on {}: {}; {}.{}",
+            subject(class, slot),
+            says(story, items, a),
+            says(story, items, b),
+            assumption(story, items, &both)
         ),
         families: families.len(),
         evidence: ev,
@@ -173,9 +248,10 @@ pub(crate) fn corroborated(
         severity: Severity::Info,
         slot: slot_label(class, slot),
         explanation: format!(
-            "{families} independent families state {} for {slot}: {}.",
-            values(items, cluster),
-            who(story, items, cluster)
+            "Confirmed on {} by {families} independent families: {}.{}",
+            subject(class, slot),
+            says(story, items, cluster),
+            assumption(story, items, cluster)
         ),
         families,
         evidence: evidence(story, items, cluster),
@@ -188,25 +264,27 @@ pub(crate) fn lone(
     class: Class,
     slot: &str,
     cluster: &[usize],
-    kind: FindingKind,
+    added: bool,
 ) -> Finding {
-    let whom = who(story, items, cluster);
-    let explanation = match kind {
-        FindingKind::Unsupported => format!(
-            "Only {whom} states {} for {slot}; the versions it was copied with do not: an addition made in rewriting.",
-            values(items, cluster)
-        ),
-        _ => format!(
-            "Only {whom} states {} for {slot}; no independent version confirms it.",
-            values(items, cluster)
-        ),
+    let stated = says(story, items, cluster);
+    let explanation = if added {
+        format!(
+            "Only {stated}, on {}; the other versions in its copy family do not, so it was added in rewriting.",
+            subject(class, slot)
+        )
+    } else {
+        format!(
+            "Only {stated}, on {}; no independent version confirms it.",
+            subject(class, slot)
+        )
     };
     let checkable = matches!(class, Class::Quantity | Class::Quote | Class::Time);
     Finding {
-        kind,
-        severity: match (kind, checkable) {
-            (FindingKind::Unsupported, true) => Severity::Medium,
-            _ => Severity::Low,
+        kind: FindingKind::SingleSource,
+        severity: if added && checkable {
+            Severity::Medium
+        } else {
+            Severity::Low
         },
         slot: slot_label(class, slot),
         explanation,

@@ -14,11 +14,12 @@ mod explain;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crosscheck_claims::{
-    date_range, duration_range_years, fractional_year, quantity_range, role_parts, same_person,
+    date_range, duration_range_years, fractional_year, name_key, quantity_range, role_parts,
+    same_person,
 };
 use crosscheck_model::{
     Claim, ClaimKind, Document, Evidence, Family, Finding, FindingKind, LinkKind, Sentence,
-    SentenceLink, Severity,
+    SentenceLink,
 };
 
 use context::{Context, Relation};
@@ -76,20 +77,24 @@ fn kind_rank(k: FindingKind) -> u8 {
     }
 }
 
+/// A sentence of the story: document index, sentence index.
+type SentenceAt = (usize, usize);
+
 /// What the story's structure says about its documents.
 pub(crate) struct Story<'a> {
     pub docs: &'a [&'a Document],
-    pub sentences: &'a [Vec<Sentence>],
     index: HashMap<&'a str, usize>,
     pub family: Vec<usize>,
     family_size: HashMap<usize, usize>,
     pub family_count: usize,
     /// Aligned sentence pairs (both directions), with how close the alignment is.
-    links: HashMap<((usize, usize), (usize, usize)), LinkKind>,
+    links: HashMap<(SentenceAt, SentenceAt), LinkKind>,
     /// Documents that share sentences with another document: rewrites or their sources.
     linked_docs: Vec<bool>,
-    /// The date each document is read against: its own, else the story's latest.
+    /// The date each document is read against: its own, else the story's median date.
     pub reference: Vec<Option<chrono::NaiveDate>>,
+    /// Documents without a date of their own, read against the story's median date.
+    pub assumed: Vec<bool>,
     pub context: Context<'a>,
     /// The places each sentence names.
     places: HashMap<(usize, usize), BTreeSet<String>>,
@@ -102,7 +107,11 @@ impl<'a> Story<'a> {
         links: &[SentenceLink],
         families: &[Family],
     ) -> Self {
-        let index: HashMap<&str, usize> = docs.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
+        let index: HashMap<&str, usize> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.as_str(), i))
+            .collect();
         let mut family: Vec<Option<usize>> = vec![None; docs.len()];
         for (fi, f) in families.iter().enumerate() {
             for m in &f.members {
@@ -124,7 +133,8 @@ impl<'a> Story<'a> {
         let mut link_map = HashMap::new();
         let mut linked_docs = vec![false; docs.len()];
         for l in links {
-            let (Some(&a), Some(&b)) = (index.get(l.a.doc.as_str()), index.get(l.b.doc.as_str())) else {
+            let (Some(&a), Some(&b)) = (index.get(l.a.doc.as_str()), index.get(l.b.doc.as_str()))
+            else {
                 continue;
             };
             if a == b {
@@ -136,17 +146,24 @@ impl<'a> Story<'a> {
             link_map.insert(((b, l.b.sentence), (a, l.a.sentence)), l.kind);
         }
         let own: Vec<Option<chrono::NaiveDate>> = docs.iter().map(|d| d.published_date()).collect();
-        let latest = own.iter().flatten().max().copied();
+        // Versions of one story appear within days of each other: an undated one was most
+        // likely written when the others were, and the median resists one stray date.
+        let mut dated: Vec<chrono::NaiveDate> = own.iter().flatten().copied().collect();
+        dated.sort();
+        let median = dated.get(dated.len() / 2).copied();
         Story {
             docs,
-            sentences,
             family_count: family_size.len(),
             index,
             family,
             family_size,
             links: link_map,
             linked_docs,
-            reference: own.into_iter().map(|d| d.or(latest)).collect(),
+            assumed: own
+                .iter()
+                .map(|d| d.is_none() && median.is_some())
+                .collect(),
+            reference: own.into_iter().map(|d| d.or(median)).collect(),
             context: Context::new(docs, sentences),
             places: HashMap::new(),
         }
@@ -161,7 +178,10 @@ impl<'a> Story<'a> {
         if a.doc == b.doc && a.claim.sentence == b.claim.sentence {
             return Relation::Same;
         }
-        if self.link((a.doc, a.claim.sentence), (b.doc, b.claim.sentence)).is_some() {
+        if self
+            .link((a.doc, a.claim.sentence), (b.doc, b.claim.sentence))
+            .is_some()
+        {
             return Relation::Aligned;
         }
         self.context.relation(a, b)
@@ -172,10 +192,22 @@ impl<'a> Story<'a> {
         self.family_size[&self.family[d]] > 1 || self.linked_docs[d]
     }
 
+    /// The outlet a reader knows a version by; the document id where the outlet is unknown,
+    /// and both where the story holds two versions from one outlet.
     pub fn label(&self, d: usize) -> String {
         let doc = self.docs[d];
         match &doc.outlet {
-            Some(o) => format!("{} ({o})", doc.id),
+            Some(o)
+                if self
+                    .docs
+                    .iter()
+                    .filter(|x| x.outlet.as_ref() == Some(o))
+                    .count()
+                    > 1 =>
+            {
+                format!("{o} ({})", doc.id)
+            }
+            Some(o) => o.clone(),
             None => doc.id.clone(),
         }
     }
@@ -213,7 +245,9 @@ impl<'a> Story<'a> {
             if v.contains(' ') {
                 return v.to_string();
             }
-            let mut full = people.iter().filter(|p| p.contains(' ') && same_person(p, v));
+            let mut full = people
+                .iter()
+                .filter(|p| p.contains(' ') && same_person(p, v));
             match (full.next(), full.next()) {
                 (Some(f), None) => f.to_string(),
                 _ => v.to_string(),
@@ -239,22 +273,38 @@ impl<'a> Story<'a> {
                 ClaimKind::Role => {
                     let person = full_name(&c.value);
                     let slot = match role_parts(&c.slot) {
-                        (None, title) => match countries.get(&(person.clone(), title.to_string())) {
-                            Some(cs) if cs.len() == 1 => format!("{} {title}", cs.iter().next().unwrap_or(&String::new())),
-                            _ => c.slot.clone(),
-                        },
+                        (None, title) => {
+                            match countries.get(&(person.clone(), title.to_string())) {
+                                Some(cs) if cs.len() == 1 => format!(
+                                    "{} {title}",
+                                    cs.iter().next().unwrap_or(&String::new())
+                                ),
+                                _ => c.slot.clone(),
+                            }
+                        }
                         _ => c.slot.clone(),
                     };
                     (slot, person)
                 }
                 ClaimKind::Quote | ClaimKind::Attribution => (full_name(&c.slot), c.value.clone()),
+                // "50 years ago" in an undated version: a date once read against the story's.
+                ClaimKind::Duration if c.slot == AGO && self.reference[doc].is_some() => {
+                    ("date".to_string(), c.value.clone())
+                }
                 _ => (c.slot.clone(), c.value.clone()),
             };
-            let key = (doc, c.kind, slot.clone(), value.clone(), c.qualifier.clone());
+            let key = (
+                doc,
+                c.kind,
+                slot.clone(),
+                value.clone(),
+                c.qualifier.clone(),
+            );
             if !seen.insert(key) {
                 continue;
             }
             out.push(Item {
+                index: out.len(),
                 claim: c,
                 doc,
                 family: self.family[doc],
@@ -268,6 +318,8 @@ impl<'a> Story<'a> {
 
 /// A claim placed in its story.
 pub(crate) struct Item<'a> {
+    /// Position in the story's item list.
+    pub index: usize,
     pub claim: &'a Claim,
     pub doc: usize,
     pub family: usize,
@@ -340,7 +392,7 @@ fn compatible(story: &Story, class: Class, a: &Item, b: &Item) -> Option<bool> {
             Some(overlap(ra, rb))
         }
         Class::Time => time_compatible(story, a, b),
-        Class::Quote => Some(quotes_agree(story, a, b)),
+        Class::Quote => quotes_agree(story, a, b),
         Class::Attribution => Some(a.value == b.value),
     }
 }
@@ -349,11 +401,20 @@ fn overlap(a: (f64, f64), b: (f64, f64)) -> bool {
     a.0 <= b.1 + 1e-9 && b.0 <= a.1 + 1e-9
 }
 
+/// Overlap of half-open spans of time: one day ends where the next begins, and Wednesday is
+/// not Thursday.
+fn overlap_open(a: (f64, f64), b: (f64, f64)) -> bool {
+    a.0 < b.1 - 1e-9 && b.0 < a.1 - 1e-9
+}
+
+/// The slot claims give a time before an article's date when the article has no date.
+const AGO: &str = "time ago";
+
 /// The span of fractional years a time claim places its event's start (or date) in.
 fn time_span(story: &Story, it: &Item) -> Option<(f64, f64)> {
     match it.claim.kind {
         ClaimKind::Date => date_range(&it.value),
-        ClaimKind::Duration if it.slot.ends_with(" start") => {
+        ClaimKind::Duration if it.slot.ends_with(" start") || it.slot == "date" => {
             let r = fractional_year(story.reference[it.doc]?);
             let (lo, hi) = duration_range_years(&it.value, it.claim.qualifier.as_deref())?;
             Some((r - hi, r - lo))
@@ -369,26 +430,41 @@ fn time_compatible(story: &Story, a: &Item, b: &Item) -> Option<bool> {
         if story.reference[a.doc] == story.reference[b.doc] {
             let ra = duration_range_years(&a.value, a.claim.qualifier.as_deref())?;
             let rb = duration_range_years(&b.value, b.claim.qualifier.as_deref())?;
-            return Some(overlap(ra, rb));
+            return Some(overlap_open(ra, rb));
         }
     }
     if let (Some(ra), Some(rb)) = (time_span(story, a), time_span(story, b)) {
-        return Some(overlap(ra, rb));
+        return Some(overlap_open(ra, rb));
     }
-    // Unresolved relative dates ("monday", "last week") compare only as words.
+    // Unresolved relative dates ("monday", "last week") compare only as words, or a weekday
+    // against the day another version resolved it to.
     let plain = |it: &Item| it.claim.kind == ClaimKind::Date && date_range(&it.value).is_none();
-    (plain(a) && plain(b)).then(|| a.value == b.value)
+    match (plain(a), plain(b)) {
+        (true, true) => Some(crosscheck_text::fold(&a.value) == crosscheck_text::fold(&b.value)),
+        (true, false) if b.claim.kind == ClaimKind::Date => same_weekday(&a.value, &b.value),
+        (false, true) if a.claim.kind == ClaimKind::Date => same_weekday(&b.value, &a.value),
+        _ => None,
+    }
 }
 
-/// Quotations agree when one is (a part of) the other, or when the other version carries the
-/// same words without quotation marks.
-fn quotes_agree(story: &Story, a: &Item, b: &Item) -> bool {
+/// Whether a weekday name ("thursday") names the weekday of an ISO day ("2025-03-13").
+fn same_weekday(name: &str, iso: &str) -> Option<bool> {
+    use chrono::Datelike;
+    let day = chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").ok()?;
+    let wd: chrono::Weekday = crosscheck_text::fold(name).parse().ok()?;
+    Some(day.weekday() == wd)
+}
+
+/// Quotations agree when one is (a part of) the other; when the other version carries one's
+/// words without quotation marks they are two quotations side by side, and nothing can be told.
+fn quotes_agree(story: &Story, a: &Item, b: &Item) -> Option<bool> {
     let contains = |x: &str, y: &str| format!(" {x} ").contains(&format!(" {y} "));
     if contains(&a.value, &b.value) || contains(&b.value, &a.value) {
-        return true;
+        return Some(true);
     }
-    contains(&story.context.folded(b.doc, b.claim.sentence), &a.value)
-        || contains(&story.context.folded(a.doc, a.claim.sentence), &b.value)
+    let unquoted = contains(&story.context.folded(b.doc, b.claim.sentence), &a.value)
+        || contains(&story.context.folded(a.doc, a.claim.sentence), &b.value);
+    (!unquoted).then_some(false)
 }
 
 /// Whether a slot names one specific thing in a story, so that any two claims on it are about
@@ -461,19 +537,24 @@ fn compare_group(
         for j in i + 1..n {
             let (a, b) = (&items[members[i]], &items[members[j]]);
             let Some(rel) = about_same(story, class, slot, a, b) else {
+                if same_words(story, class, a, b) {
+                    dsu.union(i, j);
+                }
                 continue;
             };
             match compatible(story, class, a, b) {
                 Some(true) => dsu.union(i, j),
-                Some(false) if conflict_worth(class, slot, a, b, rel) => conflicts.push((i, j, rel)),
+                Some(false) if conflict_worth(class, slot, a, b, rel) => {
+                    conflicts.push((i, j, rel))
+                }
                 _ => {}
             }
         }
     }
     let mut clusters: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for i in 0..n {
+    for (i, &m) in members.iter().enumerate() {
         let r = dsu.find(i);
-        clusters.entry(r).or_default().push(members[i]);
+        clusters.entry(r).or_default().push(m);
     }
     // One finding per pair of disagreeing clusters, with the strongest relation seen.
     let mut pairs: BTreeMap<(usize, usize), Relation> = BTreeMap::new();
@@ -498,12 +579,51 @@ fn compare_group(
     for (root, cluster) in &clusters {
         let fams: BTreeSet<usize> = cluster.iter().map(|&i| items[i].family).collect();
         if fams.len() >= 2 {
-            out.push(explain::corroborated(story, items, class, slot, cluster, fams.len()));
+            out.push(explain::corroborated(
+                story,
+                items,
+                class,
+                slot,
+                cluster,
+                fams.len(),
+            ));
         } else if !in_conflict.contains(root) && class != Class::Attribution {
             if let Some(f) = lone(story, items, class, slot, cluster) {
                 out.push(f);
             }
         }
+    }
+}
+
+/// The same value on the same slot in sentences that share a few words (the claims' own words
+/// count here): a long quotation repeated word for word, or "a 30-hour Easter truce" in two
+/// versions, is one fact even where the sentences around it were rewritten.
+///
+/// Hedges may differ where they allow the same figure ("about 40 centimetres", "a
+/// 40-centimetre crack"), and the words next to the claims may be all two rewrites share
+/// ("which opened in 1987"), unless the sentences name different places.
+fn same_words(story: &Story, class: Class, a: &Item, b: &Item) -> bool {
+    if a.value != b.value {
+        return false;
+    }
+    let same_hedge = a.claim.qualifier == b.claim.qualifier;
+    match class {
+        Class::Quote => same_hedge,
+        Class::Quantity | Class::Time => {
+            let hedges_meet = same_hedge
+                || (class == Class::Quantity
+                    && overlap(
+                        quantity_range(1.0, a.claim.qualifier.as_deref()),
+                        quantity_range(1.0, b.claim.qualifier.as_deref()),
+                    ));
+            let places = |it: &Item| story.places.get(&(it.doc, it.claim.sentence));
+            let elsewhere =
+                matches!((places(a), places(b)), (Some(pa), Some(pb)) if pa.is_disjoint(pb));
+            hedges_meet
+                && (story.context.loosely_related(a, b)
+                    || (!elsewhere && story.context.near_share(a, b)))
+        }
+        Class::Role | Class::Attribution => false,
     }
 }
 
@@ -525,27 +645,36 @@ fn conflict_worth(class: Class, slot: &str, a: &Item, b: &Item, rel: Relation) -
             // Versions of one quotation share some of its words, or stand in aligned sentences.
             rel >= Relation::Aligned || context::share_content_word(&a.value, &b.value)
         }
+        // A story's passages name many days (found on Wednesday, closed on Thursday): two
+        // dates for something unnamed differ only where one sentence was edited.
+        Class::Time if !specific(class, slot) => a.doc != b.doc && rel >= Relation::Aligned,
         // One article giving two figures for one slot usually means two things (two attacks,
         // two places); only a specific slot makes that an inconsistency.
         _ => a.doc != b.doc || specific(class, slot),
     }
 }
 
-/// A cluster that only one family states: unsupported where it is a rewrite's addition,
-/// single-source otherwise.
-fn lone(story: &Story, items: &[Item], class: Class, slot: &str, cluster: &[usize]) -> Option<Finding> {
+/// A cluster that only one family states: a single-source claim, and a rewrite's own addition
+/// where the document's family siblings (its source or fellow copies) lack it.
+fn lone(
+    story: &Story,
+    items: &[Item],
+    class: Class,
+    slot: &str,
+    cluster: &[usize],
+) -> Option<Finding> {
     let first = &items[cluster[0]];
-    let fam = first.family;
     let docs: BTreeSet<usize> = cluster.iter().map(|&i| items[i].doc).collect();
-    let siblings = story.family_size[&fam];
-    if siblings > 1 && docs.len() < siblings {
-        return Some(explain::lone(story, items, class, slot, cluster, FindingKind::Unsupported));
-    }
-    // In a story with one family every claim has one source: nothing to single out.
-    if story.family_count < 2 {
+    let siblings = story.family_size[&first.family];
+    let added = siblings > 1 && docs.len() < siblings;
+    // In a story with one family every claim has one source: only additions stand out.
+    // Relative dates no article date resolves ("on Monday") cannot be checked by anyone.
+    if (story.family_count < 2 && !added)
+        || (first.claim.kind == ClaimKind::Date && date_range(&first.value).is_none())
+    {
         return None;
     }
-    Some(explain::lone(story, items, class, slot, cluster, FindingKind::SingleSource))
+    Some(explain::lone(story, items, class, slot, cluster, added))
 }
 
 /// Names (people, organisations, places) that only one version mentions, when that version is a
@@ -553,8 +682,14 @@ fn lone(story: &Story, items: &[Item], class: Class, slot: &str, cluster: &[usiz
 fn mentions(story: &Story, items: &[Item], out: &mut Vec<Finding>) {
     let mut by_value: BTreeMap<(ClaimKind, &str), Vec<usize>> = BTreeMap::new();
     for (i, it) in items.iter().enumerate() {
-        if matches!(it.claim.kind, ClaimKind::Person | ClaimKind::Organization | ClaimKind::Place) {
-            by_value.entry((it.claim.kind, it.value.as_str())).or_default().push(i);
+        if matches!(
+            it.claim.kind,
+            ClaimKind::Person | ClaimKind::Organization | ClaimKind::Place
+        ) {
+            by_value
+                .entry((it.claim.kind, it.value.as_str()))
+                .or_default()
+                .push(i);
         }
     }
     let people: Vec<&str> = by_value
@@ -568,12 +703,46 @@ fn mentions(story: &Story, items: &[Item], out: &mut Vec<Finding>) {
             continue;
         }
         let d = items[list[0]].doc;
-        if !story.is_rewrite(d) {
+        // An outlet naming itself ("the Gazette calculated") or its home ground adds no
+        // detail. Values are name keys, so the outlet's name is keyed the same way.
+        let own_name = story.docs[d]
+            .outlet
+            .as_deref()
+            .is_some_and(|o| format!(" {} ", name_key(o)).contains(&format!(" {value} ")));
+        // A name a contradiction already quotes ("Mayor David Okafor") is reported there.
+        let disputed = list.iter().any(|&i| {
+            let it = &items[i];
+            out.iter().any(|f| {
+                f.kind == FindingKind::Contradiction
+                    && f.evidence.iter().any(|e| {
+                        e.doc == story.docs[d].id
+                            && e.sentence == it.claim.sentence
+                            && e.text.contains(&it.claim.text)
+                    })
+            })
+        });
+        if !story.is_rewrite(d) || own_name || disputed {
+            continue;
+        }
+        // "Chamber of Commerce" where another version writes "Port Alder Chamber of Commerce".
+        if *kind != ClaimKind::Person
+            && by_value.iter().any(|((k, v), l)| {
+                k == kind
+                    && v.ends_with(&format!(" {value}"))
+                    && l.iter().any(|&i| items[i].doc != d)
+            })
+        {
             continue;
         }
         // A bare surname another version spells out in full is the same person.
         if *kind == ClaimKind::Person
-            && people.iter().any(|p| p != value && same_person(p, value) && by_value[&(ClaimKind::Person, *p)].iter().any(|&i| items[i].doc != d))
+            && people.iter().any(|p| {
+                p != value
+                    && same_person(p, value)
+                    && by_value[&(ClaimKind::Person, *p)]
+                        .iter()
+                        .any(|&i| items[i].doc != d)
+            })
         {
             continue;
         }
@@ -581,14 +750,28 @@ fn mentions(story: &Story, items: &[Item], out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether a contradiction already found rests on both claims' sentences.
+fn covered(story: &Story, findings: &[Finding], a: &Item, b: &Item) -> bool {
+    let at =
+        |it: &Item, e: &Evidence| e.doc == story.docs[it.doc].id && e.sentence == it.claim.sentence;
+    findings.iter().any(|f| {
+        f.kind == FindingKind::Contradiction
+            && f.evidence.iter().any(|e| at(a, e))
+            && f.evidence.iter().any(|e| at(b, e))
+    })
+}
+
 /// Aligned sentences that differ in one name or date: the classic one-word edit that word
 /// overlap cannot see.
 fn one_word_edits(story: &Story, items: &[Item], out: &mut Vec<Finding>) {
     let mut by_sentence: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
     for (i, it) in items.iter().enumerate() {
-        by_sentence.entry((it.doc, it.claim.sentence)).or_default().push(i);
+        by_sentence
+            .entry((it.doc, it.claim.sentence))
+            .or_default()
+            .push(i);
     }
-    let mut pairs: Vec<(&(usize, usize), &(usize, usize))> = story
+    let mut pairs: Vec<(&SentenceAt, &SentenceAt)> = story
         .links
         .iter()
         .filter(|(_, k)| **k == LinkKind::NearVerbatim)
@@ -600,7 +783,12 @@ fn one_word_edits(story: &Story, items: &[Item], out: &mut Vec<Finding>) {
         let (Some(ca), Some(cb)) = (by_sentence.get(a), by_sentence.get(b)) else {
             continue;
         };
-        for kind in [ClaimKind::Person, ClaimKind::Place, ClaimKind::Organization, ClaimKind::Date] {
+        for kind in [
+            ClaimKind::Person,
+            ClaimKind::Place,
+            ClaimKind::Organization,
+            ClaimKind::Date,
+        ] {
             let only = |x: &[usize], y: &[usize]| -> Vec<usize> {
                 x.iter()
                     .copied()
@@ -609,14 +797,24 @@ fn one_word_edits(story: &Story, items: &[Item], out: &mut Vec<Finding>) {
                         !y.iter().any(|&j| {
                             items[j].claim.kind == kind
                                 && (items[j].value == items[i].value
-                                    || (kind == ClaimKind::Person && same_person(&items[j].value, &items[i].value)))
+                                    || (kind == ClaimKind::Person
+                                        && same_person(&items[j].value, &items[i].value)))
                         })
                     })
                     .collect()
             };
             let (oa, ob) = (only(ca, cb), only(cb, ca));
-            if oa.len() == 1 && ob.len() == 1 {
-                out.push(explain::edit(story, &items[oa[0]], &items[ob[0]], kind));
+            if oa.len() != 1 || ob.len() != 1 {
+                continue;
+            }
+            let (x, y) = (&items[oa[0]], &items[ob[0]]);
+            // The same word in other letters ("thursday", "Thursday"), or one day written two
+            // ways, is no edit; nor is a difference a slot finding already reports.
+            let same_surface =
+                crosscheck_text::fold(&x.claim.text) == crosscheck_text::fold(&y.claim.text);
+            let same_time = kind == ClaimKind::Date && time_compatible(story, x, y) == Some(true);
+            if !same_surface && !same_time && !covered(story, out, x, y) {
+                out.push(explain::edit(story, x, y, kind));
             }
         }
     }

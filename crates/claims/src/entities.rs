@@ -3,9 +3,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use crate::lexicon::{
-    demonym, title_at, EntityType, GAZ, HONORIFICS, NOT_NAMES, ORG_SUFFIXES,
-};
+use crate::lexicon::{demonym, title_at, EntityType, GAZ, HONORIFICS, NOT_NAMES, ORG_SUFFIXES};
 use crate::names::{canonical_name, lookup, name_key};
 use crate::words::Word;
 
@@ -69,15 +67,65 @@ static KNOWN_SURNAMES: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|
         .collect()
 });
 
-const PARTICLES: &[&str] = &["van", "von", "de", "der", "den", "da", "del", "di", "bin", "al", "la", "le", "du"];
+const PARTICLES: &[&str] = &[
+    "van", "von", "de", "der", "den", "da", "del", "di", "bin", "al", "la", "le", "du",
+];
 
-const SPEECH_AFTER: &[&str] = &["said", "says", "told", "added", "insisted", "wrote", "tweeted"];
+/// Words that make a capitalised run a place ("Fort Carson", "Orange County").
+const PLACE_PREFIXES: &[&str] = &[
+    "fort", "mount", "lake", "port", "saint", "st", "cape", "san", "santa", "los", "las", "el",
+];
+const PLACE_SUFFIXES: &[&str] = &[
+    "city",
+    "county",
+    "island",
+    "islands",
+    "street",
+    "road",
+    "avenue",
+    "province",
+    "region",
+    "valley",
+    "river",
+    "bay",
+    "beach",
+    "park",
+    "square",
+    "district",
+    "peninsula",
+    "mountains",
+    "heights",
+    "strip",
+    "viaduct",
+    "bridge",
+    "tunnel",
+    "shore",
+    "shores",
+    "coast",
+    "harbour",
+    "harbor",
+    "port",
+    "pier",
+    "quay",
+    "canal",
+    "hall",
+    "station",
+    "airport",
+    "stadium",
+    "market",
+];
+
+const SPEECH_AFTER: &[&str] = &[
+    "said", "says", "told", "added", "insisted", "wrote", "tweeted",
+];
 
 fn is_separator(w: &Word) -> bool {
     NOT_NAMES.contains(&w.fold.as_str())
         || HONORIFICS.contains(&w.fold.as_str())
         || demonym(&w.fold).is_some()
-        || w.text.chars().all(|c| c.is_numeric() || c == ',' || c == '.')
+        || w.text
+            .chars()
+            .all(|c| c.is_numeric() || c == ',' || c == '.')
 }
 
 fn title_len(words: &[Word], i: usize) -> Option<(&'static str, usize)> {
@@ -125,7 +173,10 @@ pub(crate) fn mentions(words: &[Word], title_case: bool, names: &DocNames) -> Ve
             let text: Vec<&str> = span.iter().map(|w| w.base()).collect();
             if let Some((canon, ty)) = lookup(&name_key(&text.join(" "))) {
                 // "US" and "UK" spelled in capitals only; "us" the pronoun is not a country.
-                if len == 1 && span[0].base().len() <= 3 && span[0].base().to_uppercase() != span[0].base() {
+                if len == 1
+                    && span[0].base().len() <= 3
+                    && span[0].base().to_uppercase() != span[0].base()
+                {
                     break;
                 }
                 out.push(Mention {
@@ -161,27 +212,85 @@ pub(crate) fn mentions(words: &[Word], title_case: bool, names: &DocNames) -> Ve
             j += 1;
         }
         let run = &words[i..j];
+        if title_case {
+            // Capitals mean nothing here: only names the document or the gazetteer knows.
+            for (k, w) in run.iter().enumerate() {
+                let key = name_key(w.base());
+                if names.full(&key).is_some() || KNOWN_SURNAMES.contains_key(&key) {
+                    out.push(Mention {
+                        first: i + k,
+                        last: i + k,
+                        ty: EntityType::Person,
+                        canon: person_canon(&key, names),
+                    });
+                }
+            }
+            i = j;
+            continue;
+        }
         let text: Vec<&str> = run.iter().map(|w| w.base()).collect();
         let key = name_key(&text.join(" "));
         let last_fold = run[run.len() - 1].fold.as_str();
         let prev = i.checked_sub(1).map(|p| &words[p]);
         let titled = prev.is_some_and(|p| {
-            HONORIFICS.contains(&p.fold.as_str()) || (i.saturating_sub(4)..i).any(|s| title_len(words, s).is_some_and(|(_, l)| s + l == i))
+            HONORIFICS.contains(&p.fold.as_str())
+                || (i.saturating_sub(4)..i)
+                    .any(|s| title_len(words, s).is_some_and(|(_, l)| s + l == i))
         });
         let speaks = words
             .get(j)
             .is_some_and(|w| SPEECH_AFTER.contains(&w.fold.as_str()) && w.joined());
-        let known = !key.contains(' ')
-            && (names.full(&key).is_some() || KNOWN_SURNAMES.contains_key(&key));
-        let ty = if ORG_SUFFIXES.contains(&last_fold) && run.len() > 1 {
+        let known =
+            !key.contains(' ') && (names.full(&key).is_some() || KNOWN_SURNAMES.contains_key(&key));
+        // "Indiana Pacers President Larry Bird": a name right before a title and a name is the
+        // body the title belongs to.
+        let heads_title = j < n
+            && words[j].joined()
+            && !words[j - 1].possessive
+            && title_len(words, j)
+                .is_some_and(|(_, l)| words.get(j + l).is_some_and(|x| x.cap && x.joined()));
+        let reported = i >= 2 && words[i - 2].fold == "according" && words[i - 1].fold == "to";
+        let first_fold = run[0].fold.as_str();
+        let placed = i > 0
+            && matches!(
+                words[i - 1].fold.as_str(),
+                "in" | "near" | "outside" | "across"
+            );
+        // "the Gazette", "Chamber of Commerce": a name behind an article or inside an
+        // "X of Y" name is an institution or a place, never a person.
+        let prev_fold = prev.map(|p| p.fold.as_str());
+        let of_name = prev_fold == Some("of") && i >= 2 && words[i - 2].cap && words[i].joined();
+        let institution = (prev_fold == Some("the") || of_name) && !known && !titled;
+        let ty = if (ORG_SUFFIXES.contains(&last_fold) && run.len() > 1)
+            || heads_title
+            || reported
+            || (institution && !PLACE_SUFFIXES.contains(&last_fold))
+        {
             Some(EntityType::Org)
-        } else if title_case {
-            known.then_some(EntityType::Person)
+        } else if (run.len() > 1
+            && (PLACE_PREFIXES.contains(&first_fold) || PLACE_SUFFIXES.contains(&last_fold)))
+            || (placed && run.len() == 1 && !known)
+        {
+            Some(EntityType::Place)
         } else if run.len() >= 2 || known || titled || speaks {
             Some(EntityType::Person)
         } else {
             None
         };
+        // "Chamber of Commerce": one name with the mention before "of".
+        if of_name && ty.is_some() {
+            if let Some(m) = out
+                .last_mut()
+                .filter(|m| m.last + 2 == i && m.ty != EntityType::Person)
+            {
+                let whole: Vec<&str> = words[m.first..j].iter().map(|w| w.base()).collect();
+                m.last = j - 1;
+                m.ty = EntityType::Org;
+                m.canon = canonical_name(&name_key(&whole.join(" ")));
+                i = j;
+                continue;
+            }
+        }
         if let Some(ty) = ty {
             let canon = if ty == EntityType::Person {
                 person_canon(&key, names)
@@ -204,7 +313,10 @@ pub(crate) fn mentions(words: &[Word], title_case: bool, names: &DocNames) -> Ve
 /// or organisation mention (possibly possessive).
 fn country_before(words: &[Word], mentions: &[Mention], end: usize) -> Option<(String, usize)> {
     if let Some(m) = mentions.iter().find(|m| m.last + 1 == end) {
-        if matches!(m.ty, EntityType::Country | EntityType::Org | EntityType::Place) {
+        if matches!(
+            m.ty,
+            EntityType::Country | EntityType::Org | EntityType::Place
+        ) {
             return Some((m.canon.clone(), m.first));
         }
     }
@@ -282,7 +394,10 @@ fn role_after(words: &[Word], mentions: &[Mention], m: &Mention) -> Option<RoleM
         k += 1;
     }
     let mut country = None;
-    if let Some(cm) = mentions.iter().find(|c| c.first == k && c.ty != EntityType::Person) {
+    if let Some(cm) = mentions
+        .iter()
+        .find(|c| c.first == k && c.ty != EntityType::Person)
+    {
         country = Some(cm.canon.clone());
         k = cm.last + 1;
     } else if let Some(c) = words.get(k).and_then(|w| demonym(&w.fold)) {
@@ -292,7 +407,10 @@ fn role_after(words: &[Word], mentions: &[Mention], m: &Mention) -> Option<RoleM
     let (title, tl) = title_len(words, k)?;
     let mut last = k + tl - 1;
     if words.get(last + 1).is_some_and(|w| w.fold == "of") {
-        if let Some(cm) = mentions.iter().find(|c| c.first == last + 2 && c.ty != EntityType::Person) {
+        if let Some(cm) = mentions
+            .iter()
+            .find(|c| c.first == last + 2 && c.ty != EntityType::Person)
+        {
             country = country.or(Some(cm.canon.clone()));
             last = cm.last;
         }

@@ -83,7 +83,14 @@ pub fn extract(doc: &Document, sentences: &[Sentence]) -> Vec<Claim> {
                 EntityType::Org => ClaimKind::Organization,
                 EntityType::Country | EntityType::Place => ClaimKind::Place,
             };
-            push(w[m.first].start, w[m.last].base_end, kind, String::new(), m.canon.clone(), None);
+            push(
+                w[m.first].start,
+                w[m.last].base_end,
+                kind,
+                String::new(),
+                m.canon.clone(),
+                None,
+            );
         }
         for r in entities::roles(w, &mentions) {
             let slot = match &r.country {
@@ -99,7 +106,7 @@ pub fn extract(doc: &Document, sentences: &[Sentence]) -> Vec<Claim> {
                 r.former.then(|| "former".to_string()),
             );
             if r.country.is_none() {
-                bare_roles.push((idx, sole_country_before(&mentions, r.first)));
+                bare_roles.push((idx, sole_country_before(w, &mentions, r.first)));
             }
         }
         for f in measures::measures(w, reference) {
@@ -115,10 +122,24 @@ pub fn extract(doc: &Document, sentences: &[Sentence]) -> Vec<Claim> {
             if value.is_empty() {
                 continue;
             }
-            push(q.span.start, q.span.end, ClaimKind::Quote, q.speaker, value, None);
+            push(
+                q.span.start,
+                q.span.end,
+                ClaimKind::Quote,
+                q.speaker,
+                value,
+                None,
+            );
         }
         for a in quotes::attributions(w, &mentions, subject.as_deref()) {
-            push(w[a.first].start, w[a.last].base_end, ClaimKind::Attribution, a.speaker, a.source, None);
+            push(
+                w[a.first].start,
+                w[a.last].base_end,
+                ClaimKind::Attribution,
+                a.speaker,
+                a.source,
+                None,
+            );
         }
         if first_person.is_some() {
             prev_person = first_person;
@@ -128,15 +149,22 @@ pub fn extract(doc: &Document, sentences: &[Sentence]) -> Vec<Claim> {
     out
 }
 
-/// The one country a sentence names before word `before`, if it names exactly one: "pressure
-/// from the U.S., with former President Donald Trump warning" makes Trump's title a US one.
-fn sole_country_before(mentions: &[Mention], before: usize) -> Option<String> {
+/// The one country a sentence names shortly before word `before`, if it names exactly one and
+/// names it as a source ("pressure from the U.S., with former President Donald Trump warning"
+/// makes Trump's title a US one). A place something happens in or to ("In Ukraine, President
+/// Putin said") says nothing about whose title it is.
+fn sole_country_before(w: &[words::Word], mentions: &[Mention], before: usize) -> Option<String> {
     let mut countries = mentions.iter().filter(|m| m.ty == EntityType::Country);
     let first = countries.next()?;
-    if countries.any(|m| m.canon != first.canon) || first.first >= before {
+    if countries.any(|m| m.canon != first.canon) || first.last >= before || before - first.last > 5
+    {
         return None;
     }
-    Some(first.canon.clone())
+    let mut p = first.first.checked_sub(1)?;
+    if w[p].fold == "the" {
+        p = p.checked_sub(1)?;
+    }
+    matches!(w[p].fold.as_str(), "from" | "by" | "of").then(|| first.canon.clone())
 }
 
 /// Gives a title written without its country ("President Zelensky") the country the same

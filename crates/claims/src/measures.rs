@@ -18,14 +18,30 @@ pub(crate) struct Found {
 }
 
 const MONTHS: &[&str] = &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 const MONTH_ABBR: &[&str] = &[
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
 const WEEKDAYS: &[&str] = &[
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 ];
 
 fn month(w: &Word) -> Option<u32> {
@@ -36,7 +52,11 @@ fn month(w: &Word) -> Option<u32> {
     MONTHS
         .iter()
         .position(|m| *m == f)
-        .or_else(|| MONTH_ABBR.iter().position(|m| *m == f && f != "may" && f != "mar"))
+        .or_else(|| {
+            MONTH_ABBR
+                .iter()
+                .position(|m| *m == f && f != "may" && f != "mar")
+        })
         .map(|i| i as u32 + 1)
 }
 
@@ -91,7 +111,7 @@ pub fn duration_years(value: &str) -> Option<(f64, f64)> {
         None => (false, rest),
     };
     let unit = rest.chars().last()?;
-    let n: f64 = rest[..rest.len() - 1].parse().ok()?;
+    let n: f64 = rest.get(..rest.len() - unit.len_utf8())?.parse().ok()?;
     let per = match (time, unit) {
         (false, 'Y') => 1.0,
         (false, 'M') => 1.0 / 12.0,
@@ -169,8 +189,20 @@ fn event(w: &str) -> Option<&'static str> {
 }
 
 const START_CUES: &[&str] = &[
-    "since", "start", "began", "begun", "begin", "beginning", "onset", "outbreak", "escalated",
-    "launched", "started", "invaded", "erupted", "broke",
+    "since",
+    "start",
+    "began",
+    "begun",
+    "begin",
+    "beginning",
+    "onset",
+    "outbreak",
+    "escalated",
+    "launched",
+    "started",
+    "invaded",
+    "erupted",
+    "broke",
 ];
 
 /// The event nearest to word `at`, and whether the sentence speaks of its start.
@@ -186,6 +218,48 @@ fn event_near(words: &[Word], at: usize) -> Option<(&'static str, bool)> {
     Some((e, start))
 }
 
+/// Units of length, area, weight and volume written joined to their number ("a 10-mile
+/// stretch"), in the singular such compounds take.
+const MEASURE_UNITS: &[&str] = &[
+    "millimetre",
+    "millimeter",
+    "centimetre",
+    "centimeter",
+    "metre",
+    "meter",
+    "kilometre",
+    "kilometer",
+    "inch",
+    "foot",
+    "yard",
+    "mile",
+    "hectare",
+    "acre",
+    "gram",
+    "kilogram",
+    "tonne",
+    "ton",
+    "pound",
+    "litre",
+    "liter",
+    "gallon",
+    "storey",
+    "story",
+    "lane",
+];
+
+/// The plural a unit takes after a number, so both spellings share the slot's lemma.
+fn unit_plural(unit: &str) -> String {
+    match unit {
+        "foot" => "feet".into(),
+        "inch" => "inches".into(),
+        _ => match unit.strip_suffix('y') {
+            Some(stem) => format!("{stem}ies"),
+            None => format!("{unit}s"),
+        },
+    }
+}
+
 fn date_slot(words: &[Word], at: usize) -> String {
     match event_near(words, at) {
         Some((e, true)) => format!("{e} start"),
@@ -195,10 +269,40 @@ fn date_slot(words: &[Word], at: usize) -> String {
 }
 
 const PERSON_NOUNS: &[&str] = &[
-    "people", "person", "persons", "civilians", "civilian", "children", "child", "soldiers",
-    "troops", "men", "man", "women", "woman", "residents", "passengers", "victims", "migrants",
-    "refugees", "officers", "students", "workers", "fighters", "militants", "patients", "adults",
-    "babies", "boys", "girls", "others", "police", "members", "fans", "players", "voters",
+    "people",
+    "person",
+    "persons",
+    "civilians",
+    "civilian",
+    "children",
+    "child",
+    "soldiers",
+    "troops",
+    "men",
+    "man",
+    "women",
+    "woman",
+    "residents",
+    "passengers",
+    "victims",
+    "migrants",
+    "refugees",
+    "officers",
+    "students",
+    "workers",
+    "fighters",
+    "militants",
+    "patients",
+    "adults",
+    "babies",
+    "boys",
+    "girls",
+    "others",
+    "police",
+    "members",
+    "fans",
+    "players",
+    "voters",
 ];
 
 fn casualty(w: &str) -> Option<&'static str> {
@@ -213,7 +317,12 @@ fn casualty(w: &str) -> Option<&'static str> {
         || w == "bodies"
     {
         Some("killed")
-    } else if w.starts_with("injur") || w.starts_with("wound") || w == "hurt" || w == "hospitalised" || w == "hospitalized" {
+    } else if w.starts_with("injur")
+        || w.starts_with("wound")
+        || w == "hurt"
+        || w == "hospitalised"
+        || w == "hospitalized"
+    {
         Some("injured")
     } else {
         None
@@ -230,44 +339,95 @@ fn lemma(w: &str) -> String {
     w.strip_suffix('s').unwrap_or(w).to_string()
 }
 
-const SKIP_BEFORE_UNIT: &[&str] = &["more", "other", "additional", "further", "new", "of", "extra"];
-const DEFINITE: &[&str] = &["the", "these", "those", "its", "his", "her", "their", "our", "both", "all"];
+const SKIP_BEFORE_UNIT: &[&str] = &[
+    "more",
+    "other",
+    "additional",
+    "further",
+    "new",
+    "of",
+    "extra",
+];
+const DEFINITE: &[&str] = &[
+    "the", "these", "those", "its", "his", "her", "their", "our", "both", "all",
+];
+
+fn plural(w: &str) -> bool {
+    (w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us")) || PERSON_NOUNS.contains(&w)
+}
+
+/// Words that cannot be what a number counts: adverbs, and the prepositions and conjunctions
+/// the stop word list leaves out.
+fn noun_like(w: &str) -> bool {
+    !w.ends_with("ly")
+        && !crosscheck_text::is_stopword(w)
+        && !matches!(
+            w,
+            "despite"
+                | "including"
+                | "since"
+                | "until"
+                | "following"
+                | "according"
+                | "like"
+                | "unlike"
+                | "among"
+                | "amid"
+                | "towards"
+                | "toward"
+                | "across"
+                | "behind"
+                | "beyond"
+                | "near"
+                | "ago"
+                | "later"
+                | "earlier"
+                | "apiece"
+                | "each"
+        )
+}
 
 fn is_word(w: &Word) -> bool {
-    w.fold.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+    w.fold
+        .chars()
+        .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
 }
 
 /// Resolves a weekday to the date it most likely means in an article published on `reference`:
 /// the last such day, or the next one when the sentence speaks of the future.
-fn weekday_date(reference: NaiveDate, wd: u32, future: bool) -> NaiveDate {
+fn weekday_date(reference: NaiveDate, wd: u32, future: bool) -> Option<NaiveDate> {
     let today = reference.weekday().num_days_from_monday();
     let back = (today as i64 - wd as i64).rem_euclid(7);
     if future && back != 0 {
-        reference + Duration::days(7 - back)
+        reference.checked_add_signed(Duration::days(7 - back))
     } else {
-        reference - Duration::days(back)
+        reference.checked_sub_signed(Duration::days(back))
     }
 }
 
 /// Quantities, dates and durations in one sentence.
 pub(crate) fn measures(words: &[Word], reference: Option<NaiveDate>) -> Vec<Found> {
     let mut out = Vec::new();
-    let future = words
-        .iter()
-        .any(|w| matches!(w.fold.as_str(), "will" | "next" | "upcoming" | "coming" | "scheduled" | "tomorrow"));
+    let future = words.iter().any(|w| {
+        matches!(
+            w.fold.as_str(),
+            "will" | "next" | "upcoming" | "coming" | "scheduled" | "tomorrow"
+        )
+    });
     let mut i = 0;
     while i < words.len() {
         let w = &words[i];
-        let mut push = |first: usize, last: usize, kind, slot: String, value: String, q: Option<String>| {
-            out.push(Found {
-                start: words[first].start,
-                end: words[last].base_end,
-                kind,
-                slot,
-                value,
-                qualifier: q,
-            })
-        };
+        let mut push =
+            |first: usize, last: usize, kind, slot: String, value: String, q: Option<String>| {
+                out.push(Found {
+                    start: words[first].start,
+                    end: words[last].base_end,
+                    kind,
+                    slot,
+                    value,
+                    qualifier: q,
+                })
+            };
         // Month [day] [year] / day Month [year].
         if let Some(m) = month(w) {
             let day_before = i.checked_sub(1).and_then(|p| day_number(&words[p]));
@@ -281,14 +441,24 @@ pub(crate) fn measures(words: &[Word], reference: Option<NaiveDate>) -> Vec<Foun
             if y.is_some() {
                 last += 1;
             }
-            let first = if day_before.is_some() && day_after.is_none() { i - 1 } else { i };
+            let first = if day_before.is_some() && day_after.is_none() {
+                i - 1
+            } else {
+                i
+            };
             if w.fold == "may" && day.is_none() && y.is_none() {
                 i += 1;
                 continue;
             }
             let y = y.or_else(|| {
                 // A month without a year is the latest such month by the article's date.
-                reference.map(|r| if m > r.month() + 1 { r.year() - 1 } else { r.year() })
+                reference.map(|r| {
+                    if m > r.month() + 1 {
+                        r.year() - 1
+                    } else {
+                        r.year()
+                    }
+                })
             });
             let value = match (y, day) {
                 (Some(y), Some(d)) => format!("{y}-{m:02}-{d:02}"),
@@ -296,15 +466,21 @@ pub(crate) fn measures(words: &[Word], reference: Option<NaiveDate>) -> Vec<Foun
                 (None, Some(d)) => format!("--{m:02}-{d:02}"),
                 (None, None) => format!("--{m:02}"),
             };
-            push(first, last, ClaimKind::Date, date_slot(words, i), value, None);
+            push(
+                first,
+                last,
+                ClaimKind::Date,
+                date_slot(words, i),
+                value,
+                None,
+            );
             i = last + 1;
             continue;
         }
         if let Some(wd) = WEEKDAYS.iter().position(|d| *d == w.fold).filter(|_| w.cap) {
-            let value = match reference {
-                Some(r) => weekday_date(r, wd as u32, future).to_string(),
-                None => WEEKDAYS[wd].to_string(),
-            };
+            let value = reference
+                .and_then(|r| weekday_date(r, wd as u32, future))
+                .map_or_else(|| WEEKDAYS[wd].to_string(), |d| d.to_string());
             push(i, i, ClaimKind::Date, date_slot(words, i), value, None);
             i += 1;
             continue;
@@ -316,11 +492,19 @@ pub(crate) fn measures(words: &[Word], reference: Option<NaiveDate>) -> Vec<Foun
             continue;
         }
         if let Some(y) = year(w) {
+            // "2000 people" counts; "in 2021 despite" is a year.
             let unit_follows = words
                 .get(i + 1)
-                .is_some_and(|n| n.joined() && is_word(n) && !n.cap && !crosscheck_text::is_stopword(&n.fold));
+                .is_some_and(|n| n.joined() && is_word(n) && !n.cap && plural(&n.fold));
             if !unit_follows {
-                push(i, i, ClaimKind::Date, date_slot(words, i), y.to_string(), None);
+                push(
+                    i,
+                    i,
+                    ClaimKind::Date,
+                    date_slot(words, i),
+                    y.to_string(),
+                    None,
+                );
                 i += 1;
                 continue;
             }
@@ -336,11 +520,20 @@ pub(crate) fn measures(words: &[Word], reference: Option<NaiveDate>) -> Vec<Foun
                     None => (None, i),
                 };
                 if unit.ends_with("-old") {
-                    push(first, i, ClaimKind::Quantity, "age".into(), format_number(n), q);
+                    push(
+                        first,
+                        i,
+                        ClaimKind::Quantity,
+                        "age".into(),
+                        format_number(n),
+                        q,
+                    );
                 } else {
                     // The noun may stand in quotes: a 30-hour "Easter truce".
                     let near = |x: &&Word| {
-                        x.gap.chars().all(|c| c.is_whitespace() || matches!(c, '"' | '“' | '‘'))
+                        x.gap
+                            .chars()
+                            .all(|c| c.is_whitespace() || matches!(c, '"' | '“' | '‘'))
                     };
                     let noun = words.get(i + 1).filter(|x| near(x) && is_word(x));
                     let (slot, last) = match noun {
@@ -350,14 +543,41 @@ pub(crate) fn measures(words: &[Word], reference: Option<NaiveDate>) -> Vec<Foun
                                 words.get(i + 2).filter(near).and_then(|y| event(&y.fold))
                             });
                             match e {
-                                Some(e) => (format!("{e} length"), i + 1 + usize::from(event(&x.fold).is_none())),
+                                Some(e) => (
+                                    format!("{e} length"),
+                                    i + 1 + usize::from(event(&x.fold).is_none()),
+                                ),
                                 None => (format!("{} length", lemma(&x.fold)), i + 1),
                             }
                         }
                         None => ("duration".into(), i),
                     };
-                    push(first, last, ClaimKind::Duration, slot, iso_duration(n, u), q);
+                    push(
+                        first,
+                        last,
+                        ClaimKind::Duration,
+                        slot,
+                        iso_duration(n, u),
+                        q,
+                    );
                 }
+                i += 1;
+                continue;
+            }
+            // "a 40-centimetre crack" states what "a crack 40 centimetres long" does.
+            if let Some(n) = n.filter(|_| MEASURE_UNITS.contains(&unit)) {
+                let (q, first) = match qualifier_before(words, i) {
+                    Some((q, f)) => (Some(q), f),
+                    None => (None, i),
+                };
+                push(
+                    first,
+                    i,
+                    ClaimKind::Quantity,
+                    lemma(&unit_plural(unit)),
+                    format_number(n),
+                    q,
+                );
                 i += 1;
                 continue;
             }
@@ -380,9 +600,17 @@ pub(crate) fn measures(words: &[Word], reference: Option<NaiveDate>) -> Vec<Foun
         };
         let percent = after.is_some_and(|a| a.gap.trim_start().starts_with('%'))
             || after.is_some_and(|a| a.fold == "percent")
-            || (after.is_some_and(|a| a.fold == "per") && words.get(last + 2).is_some_and(|a| a.fold == "cent"));
+            || (after.is_some_and(|a| a.fold == "per")
+                && words.get(last + 2).is_some_and(|a| a.fold == "cent"));
         if let Some(c) = currency {
-            push(first, last, ClaimKind::Quantity, format!("money ({c})"), format_number(value), q);
+            push(
+                first,
+                last,
+                ClaimKind::Quantity,
+                format!("money ({c})"),
+                format_number(value),
+                q,
+            );
             i = last + 1;
             continue;
         }
@@ -392,26 +620,56 @@ pub(crate) fn measures(words: &[Word], reference: Option<NaiveDate>) -> Vec<Foun
             } else if after.is_some_and(|a| a.fold == "per") {
                 last += 2;
             }
-            push(first, last, ClaimKind::Quantity, "percent".into(), format_number(value), q);
+            push(
+                first,
+                last,
+                ClaimKind::Quantity,
+                "percent".into(),
+                format_number(value),
+                q,
+            );
             i = last + 1;
             continue;
         }
         // The unit: the next word, past "more", "of" and the like.
         let mut u = last + 1;
-        while words.get(u).is_some_and(|x| x.joined() && SKIP_BEFORE_UNIT.contains(&x.fold.as_str())) {
+        while words
+            .get(u)
+            .is_some_and(|x| x.joined() && SKIP_BEFORE_UNIT.contains(&x.fold.as_str()))
+        {
             u += 1;
         }
-        let Some(unit) = words.get(u).filter(|x| x.joined() && is_word(x) && !x.cap) else {
+        let Some(mut unit) = words
+            .get(u)
+            .filter(|x| x.joined() && is_word(x) && !x.cap && noun_like(&x.fold))
+        else {
             i = last + 1;
             continue;
         };
+        // "two fellow inmates", "almost 400 senior appearances": the counted noun is the
+        // plural after a modifier.
+        if !plural(&unit.fold) && time_unit(&unit.fold).is_none() {
+            if let Some(next) = words.get(u + 1).filter(|x| {
+                x.joined() && is_word(x) && !x.cap && plural(&x.fold) && noun_like(&x.fold)
+            }) {
+                u += 1;
+                unit = next;
+            }
+        }
         if let Some((iso_unit, _)) = time_unit(&unit.fold) {
             let ago = words.get(u + 1).is_some_and(|x| x.fold == "ago");
             let old = words.get(u + 1).is_some_and(|x| x.fold == "old");
             let end = if ago || old { u + 1 } else { u };
             let value_s = iso_duration(value, iso_unit);
             if old {
-                push(first, end, ClaimKind::Quantity, "age".into(), format_number(value), q);
+                push(
+                    first,
+                    end,
+                    ClaimKind::Quantity,
+                    "age".into(),
+                    format_number(value),
+                    q,
+                );
             } else if let Some((e, _)) = event_near(words, i) {
                 // "going on for over three years", "the past two years": time elapsed since
                 // the event began, not how long it lasted.
@@ -421,23 +679,55 @@ pub(crate) fn measures(words: &[Word], reference: Option<NaiveDate>) -> Vec<Foun
                 let ongoing = ago
                     || (spell
                         && words.iter().any(|x| {
-                            matches!(x.fold.as_str(), "since" | "ongoing" | "raging" | "lasted" | "going" | "been")
+                            matches!(
+                                x.fold.as_str(),
+                                "since" | "ongoing" | "raging" | "lasted" | "going" | "been"
+                            )
                         }));
-                let slot = if ongoing { format!("{e} start") } else { format!("{e} length") };
+                let slot = if ongoing {
+                    format!("{e} start")
+                } else {
+                    format!("{e} length")
+                };
                 push(first, end, ClaimKind::Duration, slot, value_s, q);
             } else if ago {
                 match reference {
                     Some(r) => {
-                        let (_, per) = crate::measures::duration_years(&value_s).unwrap_or((value, 1.0));
+                        let (_, per) =
+                            crate::measures::duration_years(&value_s).unwrap_or((value, 1.0));
                         let days = (value * per * 365.25).round() as i64;
-                        let d = r - Duration::days(days);
-                        let v = if per >= 1.0 / 12.0 { format!("{}-{:02}", d.year(), d.month()) } else { d.to_string() };
+                        // "a billion years ago" lies before any calendar date.
+                        let Some(d) =
+                            Duration::try_days(days).and_then(|x| r.checked_sub_signed(x))
+                        else {
+                            i = end + 1;
+                            continue;
+                        };
+                        let v = if per >= 1.0 / 12.0 {
+                            format!("{}-{:02}", d.year(), d.month())
+                        } else {
+                            d.to_string()
+                        };
                         push(first, end, ClaimKind::Date, "date".into(), v, q);
                     }
-                    None => push(first, end, ClaimKind::Duration, "time ago".into(), value_s, q),
+                    None => push(
+                        first,
+                        end,
+                        ClaimKind::Duration,
+                        "time ago".into(),
+                        value_s,
+                        q,
+                    ),
                 }
             } else {
-                push(first, end, ClaimKind::Duration, "duration".into(), value_s, q);
+                push(
+                    first,
+                    end,
+                    ClaimKind::Duration,
+                    "duration".into(),
+                    value_s,
+                    q,
+                );
             }
             i = end + 1;
             continue;
@@ -477,7 +767,10 @@ pub(crate) fn measures(words: &[Word], reference: Option<NaiveDate>) -> Vec<Foun
 /// "yesterday", "last week", "this year" …: the last word's index and the resolved value.
 fn relative_day(words: &[Word], i: usize, reference: Option<NaiveDate>) -> Option<(usize, String)> {
     let w = words[i].fold.as_str();
-    let next = words.get(i + 1).filter(|x| x.joined()).map(|x| x.fold.as_str());
+    let next = words
+        .get(i + 1)
+        .filter(|x| x.joined())
+        .map(|x| x.fold.as_str());
     let (offset_days, unit, last) = match (w, next) {
         ("yesterday", _) => (-1, "day", i),
         ("today" | "tonight", _) => (0, "day", i),
@@ -505,7 +798,7 @@ fn relative_day(words: &[Word], i: usize, reference: Option<NaiveDate>) -> Optio
             .collect::<Vec<_>>()
             .join(" "),
         Some(r) => {
-            let d = r + Duration::days(offset_days);
+            let d = r.checked_add_signed(Duration::days(offset_days))?;
             match unit {
                 "day" => d.to_string(),
                 "week" => iso_week(d),

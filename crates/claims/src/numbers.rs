@@ -4,8 +4,25 @@
 use crate::words::Word;
 
 const ONES: &[&str] = &[
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
     "nineteen",
 ];
 const TENS: &[&str] = &[
@@ -37,11 +54,20 @@ fn small_word(w: &str) -> Option<f64> {
 }
 
 fn digits(w: &str) -> Option<f64> {
-    if !w.chars().next()?.is_ascii_digit() {
+    if !w.chars().next()?.is_ascii_digit()
+        || !w
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    {
         return None;
     }
     // Thousands separators only in groups of three: "3,000" but not "1,5".
-    if w.contains(',') && !w.split(',').skip(1).all(|g| g.split('.').next().is_some_and(|g| g.len() == 3)) {
+    if w.contains(',')
+        && !w
+            .split(',')
+            .skip(1)
+            .all(|g| g.split('.').next().is_some_and(|g| g.len() == 3))
+    {
         return None;
     }
     w.replace(',', "").parse().ok()
@@ -56,7 +82,9 @@ pub(crate) fn number_at(words: &[Word], i: usize) -> Option<(f64, usize)> {
     } else if let Some(v) = small_word(&w.fold) {
         (v, 1)
     } else if matches!(w.fold.as_str(), "a" | "one")
-        && words.get(i + 1).is_some_and(|x| x.fold == "dozen" || x.fold == "hundred" || x.fold == "thousand")
+        && words
+            .get(i + 1)
+            .is_some_and(|x| x.fold == "dozen" || x.fold == "hundred" || x.fold == "thousand")
     {
         (1.0, 1)
     } else if w.fold == "dozen" {
@@ -91,11 +119,36 @@ pub(crate) fn number_at(words: &[Word], i: usize) -> Option<(f64, usize)> {
 
 /// Hedges, longest first, as folded word sequences.
 const QUALIFIERS: &[&str] = &[
-    "no fewer than", "no more than", "more than", "fewer than", "less than", "at least",
-    "at most", "up to", "as many as", "as few as", "just over", "just under", "well over",
-    "close to", "in excess of", "upwards of", "an estimated", "almost", "nearly", "about",
-    "around", "approximately", "roughly", "some", "over", "under", "estimated", "exactly",
-    "only", "just",
+    "no fewer than",
+    "no more than",
+    "more than",
+    "fewer than",
+    "less than",
+    "at least",
+    "at most",
+    "up to",
+    "as many as",
+    "as few as",
+    "just over",
+    "just under",
+    "well over",
+    "close to",
+    "in excess of",
+    "upwards of",
+    "an estimated",
+    "almost",
+    "nearly",
+    "about",
+    "around",
+    "approximately",
+    "roughly",
+    "some",
+    "over",
+    "under",
+    "estimated",
+    "exactly",
+    "only",
+    "just",
 ];
 
 /// The hedge written just before word `i`, and the index of its first word.
@@ -127,9 +180,8 @@ enum Hedge {
 fn hedge(q: Option<&str>) -> Hedge {
     match q.unwrap_or("") {
         "almost" | "nearly" | "close to" | "just under" => Hedge::Almost,
-        "about" | "around" | "approximately" | "roughly" | "some" | "estimated" | "an estimated" => {
-            Hedge::About
-        }
+        "about" | "around" | "approximately" | "roughly" | "some" | "estimated"
+        | "an estimated" => Hedge::About,
         "over" | "more than" | "in excess of" | "upwards of" | "just over" | "well over" => {
             Hedge::Over
         }

@@ -14,7 +14,13 @@ pub(crate) struct QuoteSpan {
     pub inner_end: usize,
 }
 
-fn pair(s: &str, open: usize, open_len: usize, close: Option<usize>, close_len: usize) -> QuoteSpan {
+fn pair(
+    s: &str,
+    open: usize,
+    open_len: usize,
+    close: Option<usize>,
+    close_len: usize,
+) -> QuoteSpan {
     match close {
         Some(c) => QuoteSpan {
             start: open,
@@ -46,9 +52,14 @@ pub(crate) fn quote_spans(s: &str) -> Vec<QuoteSpan> {
         match c {
             '“' | '«' | '„' if !inside(at) => {
                 let closer = if c == '«' { '»' } else { '”' };
-                let close = chars[k + 1..].iter().find(|(_, x)| *x == closer).map(|(p, _)| *p);
+                let close = chars[k + 1..]
+                    .iter()
+                    .find(|(_, x)| *x == closer)
+                    .map(|(p, _)| *p);
                 out.push(pair(s, at, c.len_utf8(), close, closer.len_utf8()));
-                k = close.map_or(chars.len(), |p| chars.iter().position(|(q, _)| *q == p).unwrap_or(k) + 1);
+                k = close.map_or(chars.len(), |p| {
+                    chars.iter().position(|(q, _)| *q == p).unwrap_or(k) + 1
+                });
                 continue;
             }
             '”' | '»' if !inside(at) && out.is_empty() => {
@@ -64,11 +75,37 @@ pub(crate) fn quote_spans(s: &str) -> Vec<QuoteSpan> {
                     .iter()
                     .enumerate()
                     .find(|(j, (_, x))| {
-                        *x == '’' && !chars.get(k + 2 + j).is_some_and(|(_, n)| n.is_alphanumeric())
+                        *x == '’'
+                            && !chars
+                                .get(k + 2 + j)
+                                .is_some_and(|(_, n)| n.is_alphanumeric())
                     })
                     .map(|(_, (p, _))| *p);
                 if let Some(p) = close {
                     out.push(pair(s, at, c.len_utf8(), Some(p), '’'.len_utf8()));
+                    k = chars.iter().position(|(q, _)| *q == p).unwrap_or(k) + 1;
+                    continue;
+                }
+            }
+            // Straight single quotes, as British papers use them: opening after a space or
+            // the start, closing before one, so that apostrophes inside words stay apart.
+            '\'' if !inside(at)
+                && (k == 0 || !chars[k - 1].1.is_alphanumeric())
+                && chars.get(k + 1).is_some_and(|(_, n)| n.is_alphanumeric()) =>
+            {
+                let close = chars[k + 1..]
+                    .iter()
+                    .enumerate()
+                    .find(|(j, (_, x))| {
+                        *x == '\''
+                            && !chars[k + *j].1.is_whitespace()
+                            && !chars
+                                .get(k + 2 + j)
+                                .is_some_and(|(_, n)| n.is_alphanumeric())
+                    })
+                    .map(|(_, (p, _))| *p);
+                if let Some(p) = close {
+                    out.push(pair(s, at, 1, Some(p), 1));
                     k = chars.iter().position(|(q, _)| *q == p).unwrap_or(k) + 1;
                     continue;
                 }
@@ -82,7 +119,10 @@ pub(crate) fn quote_spans(s: &str) -> Vec<QuoteSpan> {
         k += 1;
     }
     if let Some(o) = straight_open {
-        let opens = s[o + 1..].chars().next().is_some_and(|c| !c.is_whitespace());
+        let opens = s[o + 1..]
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_whitespace());
         if opens {
             out.push(pair(s, o, 1, None, 1));
         } else {
@@ -99,14 +139,71 @@ pub(crate) fn quote_spans(s: &str) -> Vec<QuoteSpan> {
 }
 
 const SPEECH: &[&str] = &[
-    "said", "says", "say", "told", "tells", "added", "adds", "stated", "states", "noted", "notes",
-    "remarked", "emphasized", "emphasised", "stressed", "insisted", "claimed", "declared",
-    "announced", "warned", "wrote", "writes", "tweeted", "posted", "explained", "argued", "asked",
-    "replied", "responded", "continued", "quoted", "saying", "condemned", "called", "described",
-    "urged", "demanded", "acknowledged", "admitted", "referenced", "expressed", "confirmed",
-    "denied", "reiterated", "highlighted", "clarified", "suggested", "revealed", "branded",
-    "dubbed", "termed", "labelled", "labeled", "vowed", "promised", "pledged", "recalled",
-    "according", "joked", "conceded", "cautioned", "accused", "told", "describing", "calling",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "stated",
+    "states",
+    "noted",
+    "notes",
+    "remarked",
+    "emphasized",
+    "emphasised",
+    "stressed",
+    "insisted",
+    "claimed",
+    "declared",
+    "announced",
+    "warned",
+    "wrote",
+    "writes",
+    "tweeted",
+    "posted",
+    "explained",
+    "argued",
+    "asked",
+    "replied",
+    "responded",
+    "continued",
+    "quoted",
+    "saying",
+    "condemned",
+    "called",
+    "described",
+    "urged",
+    "demanded",
+    "acknowledged",
+    "admitted",
+    "referenced",
+    "expressed",
+    "confirmed",
+    "denied",
+    "reiterated",
+    "highlighted",
+    "clarified",
+    "suggested",
+    "revealed",
+    "branded",
+    "dubbed",
+    "termed",
+    "labelled",
+    "labeled",
+    "vowed",
+    "promised",
+    "pledged",
+    "recalled",
+    "according",
+    "joked",
+    "conceded",
+    "cautioned",
+    "accused",
+    "told",
+    "describing",
+    "calling",
 ];
 
 /// Verbs after which even a few quoted words are someone's words, not scare quotes.
@@ -135,7 +232,9 @@ fn speaker_of(
         .filter(can_speak)
         .filter(|m| m.last < v && v - m.last <= 6)
         .max_by_key(|m| (m.ty == EntityType::Person, m.last));
-    let pronoun = (v.saturating_sub(3)..v).rev().find(|&k| is_pronoun(&words[k]) && outside(k));
+    let pronoun = (v.saturating_sub(3)..v)
+        .rev()
+        .find(|&k| is_pronoun(&words[k]) && outside(k));
     if let Some(p) = pronoun {
         if before.is_none_or(|m| m.last < p) {
             return prev.map(str::to_string);
@@ -159,7 +258,12 @@ pub(crate) struct Quote {
 
 /// Quotations of a sentence and who said them. `prev` is the person the previous sentences were
 /// about: quotation-only sentences and pronouns refer to them.
-pub(crate) fn quotes(s: &str, words: &[Word], mentions: &[Mention], prev: Option<&str>) -> Vec<Quote> {
+pub(crate) fn quotes(
+    s: &str,
+    words: &[Word],
+    mentions: &[Mention],
+    prev: Option<&str>,
+) -> Vec<Quote> {
     let spans = quote_spans(s);
     if spans.is_empty() {
         return Vec::new();
@@ -178,8 +282,13 @@ pub(crate) fn quotes(s: &str, words: &[Word], mentions: &[Mention], prev: Option
         let (Some(&qa), Some(&qb)) = (qwords.first(), qwords.last()) else {
             continue;
         };
-        let verbs: Vec<usize> = (0..words.len()).filter(|&k| outside(k) && is_speech(&words[k])).collect();
+        let verbs: Vec<usize> = (0..words.len())
+            .filter(|&k| outside(k) && is_speech(&words[k]))
+            .collect();
         let short = qwords.len() <= 3;
+        // A quotation cut by the sentence boundary may belong to words outside the sentence:
+        // only a verb right next to it names its speaker.
+        let partial = q.inner_start == 0 || q.inner_end == s.len();
         let near = |v: &usize| {
             if *v < qa {
                 qa - v <= 6
@@ -187,16 +296,23 @@ pub(crate) fn quotes(s: &str, words: &[Word], mentions: &[Mention], prev: Option
                 v - qb <= 3 && (!short || AFTER_SHORT.contains(&words[*v].fold.as_str()))
             }
         };
-        let verb = verbs
+        let mut candidates: Vec<usize> = verbs
+            .into_iter()
+            .filter(|v| !(short || partial) || near(v))
+            .collect();
+        candidates.sort_by_key(|&v| if v < qa { qa - v } else { v - qb });
+        // The nearest verb with a speaker: "Putin expressed that Russia has "…," and expressed
+        // hope" has its speaker at the first verb, not the nearer second.
+        let found = candidates
             .iter()
-            .filter(|v| !short || near(v))
-            .min_by_key(|&&v| if v < qa { qa - v } else { v - qb });
-        let speaker = match verb {
-            Some(&v) => speaker_of(words, mentions, v, &outside, prev),
+            .find_map(|&v| speaker_of(words, mentions, v, &outside, prev));
+        let speaker = match found {
+            Some(s) => Some(s),
+            None if !candidates.is_empty() => None,
             None => {
                 let covered = q.end - q.start;
                 // A sentence that is only a quotation continues the previous speaker's words.
-                (!short && covered * 10 >= s.len() * 7)
+                (!short && !partial && covered * 10 >= s.len() * 7)
                     .then(|| prev.map(str::to_string))
                     .flatten()
             }
@@ -218,20 +334,29 @@ pub(crate) struct Attribution {
 }
 
 /// `according to X`, `quoted by X`, `speaking to X`, `told X`, `X reported`.
-pub(crate) fn attributions(words: &[Word], mentions: &[Mention], subject: Option<&str>) -> Vec<Attribution> {
+pub(crate) fn attributions(
+    words: &[Word],
+    mentions: &[Mention],
+    subject: Option<&str>,
+) -> Vec<Attribution> {
     let mut out = Vec::new();
     let mention_at = |k: usize| {
-        let k = if words.get(k).is_some_and(|w| w.fold == "the") { k + 1 } else { k };
+        let k = if words.get(k).is_some_and(|w| w.fold == "the") {
+            k + 1
+        } else {
+            k
+        };
         mentions.iter().find(|m| m.first == k)
     };
     for (k, w) in words.iter().enumerate() {
         let next = words.get(k + 1).map(|x| x.fold.as_str());
         let source = match (w.fold.as_str(), next) {
-            ("according", Some("to")) | ("quoted", Some("by")) | ("speaking" | "talking", Some("to")) => {
-                mention_at(k + 2)
-            }
+            ("according", Some("to"))
+            | ("quoted", Some("by"))
+            | ("speaking" | "talking", Some("to")) => mention_at(k + 2),
             ("told", _) | ("interview", Some("with")) => {
-                mention_at(k + 1 + usize::from(next == Some("with"))).filter(|m| m.ty == EntityType::Org)
+                mention_at(k + 1 + usize::from(next == Some("with")))
+                    .filter(|m| m.ty == EntityType::Org)
             }
             ("reported" | "reports", _) => mentions
                 .iter()
@@ -274,8 +399,14 @@ mod tests {
             ["always been receptive"]
         );
         assert_eq!(inner(r#"He said "yes" and "no"."#), ["yes", "no"]);
-        assert_eq!(inner("Ukraine’s leader said ‘we will win’."), ["we will win"]);
-        assert_eq!(inner(r#""We are ready for talks. "#), ["We are ready for talks. "]);
+        assert_eq!(
+            inner("Ukraine’s leader said ‘we will win’."),
+            ["we will win"]
+        );
+        assert_eq!(
+            inner(r#""We are ready for talks. "#),
+            ["We are ready for talks. "]
+        );
         assert!(inner("Ukraine’s leader didn’t say.").is_empty());
     }
 }

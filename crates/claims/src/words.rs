@@ -43,9 +43,7 @@ pub(crate) fn words(s: &str) -> Vec<Word<'_>> {
     let mut prev = 0;
     for m in WORD.find_iter(s) {
         let text = m.as_str();
-        let (base, possessive) = match text
-            .strip_suffix("'s")
-            .or_else(|| text.strip_suffix("’s"))
+        let (base, possessive) = match text.strip_suffix("'s").or_else(|| text.strip_suffix("’s"))
         {
             Some(b) if !b.is_empty() => (b, true),
             _ => (text, false),
@@ -67,6 +65,9 @@ pub(crate) fn words(s: &str) -> Vec<Word<'_>> {
 
 /// Title Case headlines capitalise every word, so capitals say nothing about names there.
 pub(crate) fn is_title_case(words: &[Word]) -> bool {
-    let long: Vec<&Word> = words.iter().filter(|w| w.text.chars().count() > 3).collect();
+    let long: Vec<&Word> = words
+        .iter()
+        .filter(|w| w.text.chars().count() > 3)
+        .collect();
     long.len() >= 3 && long.iter().filter(|w| w.cap).count() * 10 >= long.len() * 8
 }

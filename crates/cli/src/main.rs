@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 /// of a story.
 #[derive(Parser)]
 #[command(name = "crosscheck", version, propagate_version = true)]
-#[command(after_help = "Example:\n  crosscheck analyze examples/ --format html -o report.html")]
+#[command(after_help = "Example:\n  crosscheck analyze examples/harbor-bridge/ --format html -o report.html")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -21,7 +21,7 @@ enum Command {
     /// Read articles (files or folders: .txt .md .html .htm .gz, RSS/Atom, WARC, JSONL), group
     /// them into stories and cross-check every story.
     #[command(
-        after_help = "Example:\n  crosscheck analyze ../shared/corpus/seeds\n  crosscheck analyze examples/ --format json > report.json"
+        after_help = "Example:\n  crosscheck analyze ../shared/corpus/seeds\n  crosscheck analyze examples/harbor-bridge/ --format json > report.json"
     )]
     Analyze(commands::analyze::Args),
     /// Check one text (a summary or rewrite) against its sources and list each unsupported or
@@ -37,7 +37,7 @@ enum Command {
     #[command(subcommand)]
     Model(commands::model::Model),
     /// Add files to a crosscheck library (SQLite).
-    #[command(after_help = "Example:\n  crosscheck ingest --db crosscheck.db examples/")]
+    #[command(after_help = "Example:\n  crosscheck ingest --db crosscheck.db examples/harbor-bridge/")]
     Ingest(commands::ingest::Args),
     /// Run the service: feed monitoring, web UI and JSON API over a library.
     #[command(

@@ -42,7 +42,15 @@ struct Server {
 
 fn spawn(db: &Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-        .args(["serve", "--no-model", "--listen", "127.0.0.1:0", "--token", TOKEN, "--db"])
+        .args([
+            "serve",
+            "--no-model",
+            "--listen",
+            "127.0.0.1:0",
+            "--token",
+            TOKEN,
+            "--db",
+        ])
         .arg(db)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -59,7 +67,10 @@ fn spawn(db: &Path) -> Server {
         .to_string();
     let s = Server { child, base };
     let deadline = Instant::now() + Duration::from_secs(120);
-    while get(&s, "/healthz").map(|v| v["ready"] != true).unwrap_or(true) {
+    while get(&s, "/healthz")
+        .map(|v| v["ready"] != true)
+        .unwrap_or(true)
+    {
         assert!(Instant::now() < deadline, "server never became ready");
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -81,7 +92,9 @@ fn get(s: &Server, path: &str) -> Result<Value, ureq::Error> {
 
 #[test]
 fn sigkill_during_concurrent_posts_loses_no_acknowledged_article() {
-    let Some(articles) = frank_articles() else { return };
+    let Some(articles) = frank_articles() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crash.db");
     let mut server = spawn(&db);
@@ -138,21 +151,30 @@ fn sigkill_during_concurrent_posts_loses_no_acknowledged_article() {
     }
     let acked = acked.lock().unwrap().clone();
     assert!(acked.len() >= 40);
+    assert!(
+        acked.len() < articles.len(),
+        "the kill must land while POSTs are still coming"
+    );
 
     let mut server = spawn(&db);
     // Every acknowledged article is stored, with its text.
     for (id, (article, text)) in &acked {
         let v = get(&server, &format!("/api/articles/{article}")).unwrap();
         assert_eq!(v["article"]["doc_id"], id.as_str(), "article {article}");
-        assert_eq!(v["document"]["text"].as_str().map(str::len), Some(
-            crosscheck_ingest::document_from_text(text, id, "api").text.len()
-        ));
+        assert_eq!(
+            v["document"]["text"].as_str().map(str::len),
+            Some(
+                crosscheck_ingest::document_from_text(text, id, "api")
+                    .text
+                    .len()
+            )
+        );
     }
     server.child.kill().unwrap();
     server.child.wait().unwrap();
 
     // Exactly once, and every story whole: its member count matches its members.
-    let store = crosscheck_store::Store::open_reader(&db).unwrap();
+    let store = crosscheck_store::Store::open(&db).unwrap();
     let mut per_id: HashMap<String, usize> = HashMap::new();
     let mut per_story: HashMap<i64, i64> = HashMap::new();
     store
@@ -164,15 +186,29 @@ fn sigkill_during_concurrent_posts_loses_no_acknowledged_article() {
     for id in acked.keys() {
         assert_eq!(per_id.get(id), Some(&1), "{id} stored once");
     }
+    eprintln!(
+        "{} acknowledged before the kill; {} stored in all",
+        acked.len(),
+        per_id.len()
+    );
     assert!(per_id.values().all(|&n| n == 1));
     let stories = store.stories(100_000, 0).unwrap();
     assert_eq!(stories.len(), per_story.len(), "no story without members");
     for s in &stories {
-        assert_eq!(per_story.get(&s.id).copied(), Some(s.versions), "story {} is whole", s.id);
+        assert_eq!(
+            per_story.get(&s.id).copied(),
+            Some(s.versions),
+            "story {} is whole",
+            s.id
+        );
         if let Some(d) = store.story(s.id).unwrap() {
             if let Some(a) = d.analysis {
                 let members: Vec<&str> = d.articles.iter().map(|a| a.doc_id.as_str()).collect();
-                assert!(a.story.documents.iter().all(|doc| members.contains(&doc.as_str())));
+                assert!(a
+                    .story
+                    .documents
+                    .iter()
+                    .all(|doc| members.contains(&doc.as_str())));
             }
         }
     }

@@ -73,58 +73,39 @@ pub fn evaluate(
     let mut gold: Vec<Option<u32>> = Vec::new();
     let mut skipped = 0;
     let mut line_no = 0usize;
-    loop {
-        let mut lines = Vec::with_capacity(BATCH);
-        for _ in 0..BATCH {
-            let mut l = String::new();
-            if reader.read_line(&mut l)? == 0 {
-                break;
+    let mut current = read_batch(&mut reader, &mut line_no, embedder)?;
+    // Placing a batch is sequential; reading and featurising the next one runs beside it.
+    while !current.is_empty() {
+        let mut place = |batch: Vec<Option<Parsed>>| {
+            let mut skipped = 0;
+            let parsed: Vec<Parsed> = batch
+                .into_iter()
+                .filter_map(|p| {
+                    skipped += usize::from(p.is_none());
+                    p
+                })
+                .collect();
+            let embeddings = embed(&parsed, embedder);
+            let items = parsed
+                .iter()
+                .zip(embeddings)
+                .map(|(p, e)| (p.id.as_str(), &p.features, e))
+                .collect();
+            index.add_features(items);
+            for p in parsed {
+                gold.push(p.story.map(|s| {
+                    let n = gold_ids.len() as u32;
+                    *gold_ids.entry(s).or_insert(n)
+                }));
             }
-            lines.push(l);
-        }
-        if lines.is_empty() {
-            break;
-        }
-        let base = line_no;
-        line_no += lines.len();
-        let parsed: Vec<Option<Parsed>> = lines
-            .par_iter()
-            .enumerate()
-            .map(|(i, l)| parse(l, base + i + 1, embedder.is_some()))
-            .collect();
-        drop(lines);
-        let parsed: Vec<Parsed> = parsed
-            .into_iter()
-            .filter_map(|p| {
-                if p.is_none() {
-                    skipped += 1;
-                }
-                p
-            })
-            .collect();
-        let embeddings: Vec<Option<Vec<f32>>> = match embedder {
-            Some(e) => {
-                let leads: Vec<&str> = parsed
-                    .iter()
-                    .map(|p| p.lead.as_deref().unwrap_or(""))
-                    .collect();
-                match e.embed(&leads) {
-                    Ok(v) if v.len() == parsed.len() => v.into_iter().map(Some).collect(),
-                    _ => vec![None; parsed.len()],
-                }
-            }
-            None => vec![None; parsed.len()],
+            skipped
         };
-        for p in &parsed {
-            index.observe(&p.features);
-        }
-        for (p, e) in parsed.into_iter().zip(embeddings) {
-            index.insert(&p.id, &p.features, e);
-            gold.push(p.story.map(|s| {
-                let n = gold_ids.len() as u32;
-                *gold_ids.entry(s).or_insert(n)
-            }));
-        }
+        let (placed, next) = rayon::join(
+            || place(std::mem::take(&mut current)),
+            || read_batch(&mut reader, &mut line_no, embedder),
+        );
+        skipped += placed;
+        current = next?;
     }
     let predicted: Vec<u32> = (0..index.len()).map(|i| index.story_of(i) as u32).collect();
     let seconds = started.elapsed().as_secs_f64();
@@ -151,6 +132,44 @@ pub fn evaluate(
         articles_per_second: index.len() as f64 / seconds.max(1e-9),
         model: embedder.map(|e| e.name().to_string()),
     })
+}
+
+/// Reads and featurises the next batch of lines (`None` for a line that is not an article).
+fn read_batch(
+    reader: &mut impl BufRead,
+    line_no: &mut usize,
+    embedder: Option<&dyn SentenceEmbedder>,
+) -> anyhow::Result<Vec<Option<Parsed>>> {
+    let mut lines = Vec::with_capacity(BATCH);
+    for _ in 0..BATCH {
+        let mut l = String::new();
+        if reader.read_line(&mut l)? == 0 {
+            break;
+        }
+        lines.push(l);
+    }
+    let base = *line_no;
+    *line_no += lines.len();
+    Ok(lines
+        .par_iter()
+        .enumerate()
+        .map(|(i, l)| parse(l, base + i + 1, embedder.is_some()))
+        .collect())
+}
+
+fn embed(parsed: &[Parsed], embedder: Option<&dyn SentenceEmbedder>) -> Vec<Option<Vec<f32>>> {
+    let none = || vec![None; parsed.len()];
+    let Some(e) = embedder else {
+        return none();
+    };
+    let leads: Vec<&str> = parsed
+        .iter()
+        .map(|p| p.lead.as_deref().unwrap_or(""))
+        .collect();
+    match e.embed(&leads) {
+        Ok(v) if v.len() == parsed.len() => v.into_iter().map(Some).collect(),
+        _ => none(),
+    }
 }
 
 fn parse(line: &str, line_no: usize, want_lead: bool) -> Option<Parsed> {

@@ -55,12 +55,19 @@ pub(crate) fn decode_html(
     url: Option<&str>,
 ) -> String {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned();
+        return enc
+            .decode_without_bom_handling(&bytes[bom_len..])
+            .0
+            .into_owned();
     }
     // A page cannot declare UTF-16 in ASCII-compatible bytes; browsers read it as UTF-8.
-    let declared = declared
-        .or_else(|| meta_charset(bytes))
-        .map(|e| if e == UTF_16LE || e == UTF_16BE { UTF_8 } else { e });
+    let declared = declared.or_else(|| meta_charset(bytes)).map(|e| {
+        if e == UTF_16LE || e == UTF_16BE {
+            UTF_8
+        } else {
+            e
+        }
+    });
     match declared {
         Some(enc) if enc != UTF_8 => enc.decode_without_bom_handling(bytes).0.into_owned(),
         _ => match std::str::from_utf8(bytes) {
@@ -76,7 +83,10 @@ pub(crate) fn decode_html(
 /// Decodes a plain-text file: BOM, UTF-8, else chardetng's guess. Fails on binary content.
 pub(crate) fn decode_text(bytes: &[u8]) -> Result<String, String> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
-        return Ok(enc.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned());
+        return Ok(enc
+            .decode_without_bom_handling(&bytes[bom_len..])
+            .0
+            .into_owned());
     }
     if is_binary(bytes) {
         return Err("binary content, not text".into());

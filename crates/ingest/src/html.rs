@@ -33,11 +33,14 @@ pub(crate) fn document_from_html_with_charset(
         return Err("binary content, not HTML".into());
     }
     let page = decode_html(html, declared, url);
+    // Favouring recall without the readability/justext fallback scored best on the
+    // Scrapinghub benchmark (F1 0.963 against 0.962 with the fallback) at three times the
+    // speed: the fallback re-parses every page twice more.
     let mut opts = trafilatura::Options::default()
-        .with_fallback(true)
+        .with_fallback(false)
+        .with_focus(trafilatura::ExtractionFocus::FavorRecall)
         .with_deduplicate(false);
-    let parsed_url = url.and_then(|u| url::Url::parse(u).ok());
-    opts.original_url = parsed_url.clone();
+    opts.original_url = url.and_then(|u| url::Url::parse(u).ok());
     let result = trafilatura::extract(&page, &opts).map_err(|e| match e {
         trafilatura::TrafilaturaError::InsufficientContent { .. } => {
             "no article text found in the page".to_string()
@@ -81,7 +84,10 @@ pub(crate) fn document_from_html_with_charset(
         .url
         .as_deref()
         .and_then(|u| url::Url::parse(u).ok())
-        .and_then(|u| u.host_str().map(|h| h.trim_start_matches("www.").to_string()));
+        .and_then(|u| {
+            u.host_str()
+                .map(|h| h.trim_start_matches("www.").to_string())
+        });
     doc.outlet = Some(clean(&meta.sitename))
         .filter(|s| !s.is_empty())
         .or(host)
@@ -218,7 +224,10 @@ mod tests {
             blocks,
             vec![
                 (BlockKind::Subheading, "Talks in London".to_string()),
-                (BlockKind::Paragraph, "First paragraph. Same one.".to_string()),
+                (
+                    BlockKind::Paragraph,
+                    "First paragraph. Same one.".to_string()
+                ),
                 (BlockKind::Paragraph, "one".to_string()),
                 (BlockKind::Paragraph, "two".to_string()),
             ]

@@ -118,7 +118,10 @@ fn article(line: &[u8], stem: &str, n: usize, source: &str) -> Result<Document, 
             .url
             .as_deref()
             .and_then(|u| url::Url::parse(u).ok())
-            .and_then(|u| u.host_str().map(|h| h.trim_start_matches("www.").to_string()));
+            .and_then(|u| {
+                u.host_str()
+                    .map(|h| h.trim_start_matches("www.").to_string())
+            });
     }
     if let Some(title) = a.title.filter(|t| !t.trim().is_empty()) {
         doc.title = Some(title.trim().to_string());

@@ -5,7 +5,7 @@
 //! reason, and everything else is still read. Containers (JSONL, WARC, gzip) are streamed; a
 //! single page or text larger than [`MAX_DOCUMENT_BYTES`] is skipped rather than loaded.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
@@ -65,8 +65,9 @@ pub(crate) enum Format {
 pub fn read_paths(paths: &[PathBuf], progress: bool) -> Ingested {
     let mut out = Ingested::default();
     let mut files = Vec::new();
+    let mut seen_dirs = HashSet::new();
     for path in paths {
-        collect_files(path, &mut files, &mut out);
+        collect_files(path, &mut files, &mut seen_dirs, &mut out);
     }
     let bar = (progress && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
         let bar = indicatif::ProgressBar::new(files.len() as u64);
@@ -109,7 +110,12 @@ pub fn read_path(path: &Path) -> Ingested {
     out
 }
 
-fn collect_files(path: &Path, files: &mut Vec<PathBuf>, out: &mut Ingested) {
+fn collect_files(
+    path: &Path,
+    files: &mut Vec<PathBuf>,
+    seen_dirs: &mut HashSet<PathBuf>,
+    out: &mut Ingested,
+) {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
@@ -119,6 +125,10 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>, out: &mut Ingested) {
     };
     if !meta.is_dir() {
         files.push(path.to_path_buf());
+        return;
+    }
+    // A symbolic link back up the tree would otherwise be walked forever.
+    if !seen_dirs.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())) {
         return;
     }
     let entries = match std::fs::read_dir(path) {
@@ -139,7 +149,7 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>, out: &mut Ingested) {
         .collect();
     children.sort();
     for child in children {
-        collect_files(&child, files, out);
+        collect_files(&child, files, seen_dirs, out);
     }
 }
 
@@ -267,7 +277,9 @@ fn read_file(path: &Path) -> Ingested {
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     let name = name.strip_suffix(".gz").unwrap_or(&name);
-    let by_name = name.rsplit_once('.').and_then(|(_, ext)| format_of_extension(ext));
+    let by_name = name
+        .rsplit_once('.')
+        .and_then(|(_, ext)| format_of_extension(ext));
     let format = match (by_name, sniff(&head)) {
         // `.xml` names many things: trust the content.
         (Some(Format::Feed), sniffed) if name.ends_with(".xml") => sniffed,

@@ -70,9 +70,8 @@ fn logical_lines(text: &str) -> Vec<Line> {
         }
         // A line that reaches the wrap margin continues on the next line; a shorter one ends
         // its paragraph (or is a heading).
-        let continues = wrap.is_some_and(|w| {
-            line.chars().count() * 10 >= w * 6 && !is_markdown_heading(trimmed)
-        });
+        let continues = wrap
+            .is_some_and(|w| line.chars().count() * 10 >= w * 6 && !is_markdown_heading(trimmed));
         if !continues {
             if let Some(p) = pending.take() {
                 push_line(&mut out, &p);
@@ -129,10 +128,7 @@ fn strip_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while !rest.is_empty() {
-        if let Some(r) = rest
-            .strip_prefix("**")
-            .or_else(|| rest.strip_prefix("__"))
-        {
+        if let Some(r) = rest.strip_prefix("**").or_else(|| rest.strip_prefix("__")) {
             rest = r;
             continue;
         }
@@ -329,9 +325,15 @@ mod tests {
         let doc = document_from_text(text, "d", "d.txt");
         assert_eq!(
             kinds(&doc),
-            [BlockKind::Headline, BlockKind::Paragraph, BlockKind::Paragraph]
+            [
+                BlockKind::Headline,
+                BlockKind::Paragraph,
+                BlockKind::Paragraph
+            ]
         );
-        assert!(doc.block_text(&doc.blocks[1]).ends_with("goes on for a while."));
+        assert!(doc
+            .block_text(&doc.blocks[1])
+            .ends_with("goes on for a while."));
     }
 
     #[test]

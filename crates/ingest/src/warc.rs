@@ -1,6 +1,8 @@
 //! WARC archives: every HTML response becomes a document. Records are streamed one at a time.
 
+use std::cell::Cell;
 use std::io::{BufRead, Read};
+use std::rc::Rc;
 
 use warc::{RecordType, WarcHeader, WarcReader};
 
@@ -15,19 +17,44 @@ use crate::{Ingested, MAX_DOCUMENT_BYTES};
 /// format has no way to find the next record reliably) with one skip naming the record.
 pub(crate) fn read_warc(reader: impl BufRead, source: &str, out: &mut Ingested) {
     let stem = crate::stem_of(source);
-    let mut reader = WarcReader::new(reader);
+    let pos = Rc::new(Cell::new(0u64));
+    let mut reader = WarcReader::new(Counting {
+        inner: reader,
+        pos: Rc::clone(&pos),
+    });
     let mut records = reader.stream_records();
     let mut n = 0usize;
-    while let Some(next) = records.next_item() {
+    // Where the last record read ends (body and its closing CRLF CRLF).
+    let mut end_of_last = 0u64;
+    loop {
+        let Some(next) = records.next_item() else {
+            // The reader ends quietly inside a cut-off header; bytes left over tell.
+            if pos.get() > end_of_last {
+                out.skip(
+                    format!("{source}#{}", n + 1),
+                    "bad WARC record: truncated header (unexpected end of data)".into(),
+                );
+            }
+            return;
+        };
         n += 1;
         let where_ = format!("{source}#{n}");
         let mut record = match next {
             Ok(r) => r,
+            // The reader finds a cut-off body only when it moves past it to the next record.
+            Err(warc::Error::UnexpectedEOB) => {
+                out.skip(
+                    format!("{source}#{}", n - 1),
+                    "bad WARC record: truncated (unexpected end of data)".into(),
+                );
+                return;
+            }
             Err(e) => {
                 out.skip(where_, format!("bad WARC record: {e}"));
                 return;
             }
         };
+        end_of_last = pos.get() + record.content_length() + 4;
         let kind = record.warc_type().clone();
         if !matches!(kind, RecordType::Response | RecordType::Resource) {
             continue;
@@ -49,12 +76,26 @@ pub(crate) fn read_warc(reader: impl BufRead, source: &str, out: &mut Ingested) 
         if !is_http && !content_type.starts_with("text/html") {
             continue;
         }
+        let expected = record.content_length().min(MAX_DOCUMENT_BYTES + 1);
         let mut body = Vec::new();
-        if let Err(e) = (&mut record)
-            .take(MAX_DOCUMENT_BYTES + 1)
-            .read_to_end(&mut body)
-        {
+        // Crawls are mostly images, scripts and styles: read only their HTTP headers.
+        let head = (&mut record).take(HTTP_HEAD_BYTES).read_to_end(&mut body);
+        if head.is_ok() && is_http && declares_non_html(&body) {
+            continue;
+        }
+        if let Err(e) = head.and_then(|_| {
+            (&mut record)
+                .take(MAX_DOCUMENT_BYTES + 1 - body.len() as u64)
+                .read_to_end(&mut body)
+        }) {
             out.skip(where_, format!("bad WARC record: {}", crate::io_reason(&e)));
+            return;
+        }
+        if (body.len() as u64) < expected {
+            out.skip(
+                where_,
+                "bad WARC record: truncated (unexpected end of data)".into(),
+            );
             return;
         }
         if body.len() as u64 > MAX_DOCUMENT_BYTES {
@@ -90,6 +131,56 @@ pub(crate) fn read_warc(reader: impl BufRead, source: &str, out: &mut Ingested) 
             Err(reason) => out.skip(where_, reason),
         }
     }
+}
+
+/// Counts the bytes the WARC reader takes, to tell a clean end from a cut-off record.
+struct Counting<R> {
+    inner: R,
+    pos: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.pos.set(self.pos.get() + n as u64);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counting<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.inner.consume(amt);
+        self.pos.set(self.pos.get() + amt as u64);
+    }
+}
+
+/// Enough of an HTTP response to hold its headers.
+const HTTP_HEAD_BYTES: u64 = 64 * 1024;
+
+/// True when complete HTTP headers say the body is not a page to read: an error or redirect
+/// status, or a content type other than HTML.
+fn declares_non_html(head: &[u8]) -> bool {
+    let mut headers = [httparse::EMPTY_HEADER; 96];
+    let mut response = httparse::Response::new(&mut headers);
+    if !matches!(response.parse(head), Ok(httparse::Status::Complete(_))) {
+        return false;
+    }
+    if response.code.is_some_and(|c| !(200..300).contains(&c)) {
+        return true;
+    }
+    response
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("content-type"))
+        .is_some_and(|h| {
+            !String::from_utf8_lossy(h.value)
+                .to_ascii_lowercase()
+                .contains("html")
+        })
 }
 
 enum HttpPayload {

@@ -89,7 +89,10 @@ fn digest_has_headline_subheadings_and_paragraphs() {
     let got = read_path(&dir.join("000_e14b40fe97945b92.txt"));
     assert!(got.skipped.is_empty());
     let doc = &got.documents[0];
-    assert_eq!(doc.source, dir.join("000_e14b40fe97945b92.txt").display().to_string());
+    assert_eq!(
+        doc.source,
+        dir.join("000_e14b40fe97945b92.txt").display().to_string()
+    );
     assert_eq!(
         doc.title.as_deref(),
         Some("Putin proposes direct talks with Ukraine for the first time")
@@ -106,6 +109,11 @@ fn digest_has_headline_subheadings_and_paragraphs() {
         assert!(subs.contains(&expected), "{expected} not in {subs:?}");
     }
     let paragraphs = texts_of(doc, BlockKind::Paragraph);
-    assert!(paragraphs.contains(&"\"We are ready for any conversation about how to achieve this.\""));
-    assert!(paragraphs.iter().all(|p| p.ends_with(['.', '"'])), "{paragraphs:?}");
+    assert!(
+        paragraphs.contains(&"\"We are ready for any conversation about how to achieve this.\"")
+    );
+    assert!(
+        paragraphs.iter().all(|p| p.ends_with(['.', '"'])),
+        "{paragraphs:?}"
+    );
 }

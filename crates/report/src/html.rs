@@ -13,8 +13,8 @@ use crosscheck_model::{Analysis, BlockKind, FindingKind, LinkKind, Span};
 use sha2::Digest as _;
 
 use crate::view::{
-    self, clip, copy_direction, defect_name, display_name, family_letter, kind_name,
-    sentence_notes, severity_name, SentenceNotes, StoryView,
+    self, around, clip, copy_direction, defect_name, display_name, family_letter, kind_name,
+    label_list, sentence_notes, severity_name, SentenceNotes, StoryView,
 };
 
 /// Escapes text for HTML element content and quoted attribute values. Control characters other
@@ -99,7 +99,11 @@ pub fn html(a: &Analysis) -> String {
     }
     skipped(&mut body, a);
     body.push_str("</main>\n");
-    page("crosscheck report", &body)
+    page(
+        "crosscheck report",
+        &body,
+        (!a.stories.is_empty()).then_some(1),
+    )
 }
 
 /// One story as a complete self-contained page (the web UI's story view); `None` when
@@ -110,7 +114,11 @@ pub fn html_story(a: &Analysis, story_index: usize) -> Option<String> {
     legend(&mut body);
     story_section(&mut body, a, story_index);
     body.push_str("</main>\n");
-    Some(page(&format!("crosscheck: {}", sa.story.title), &body))
+    Some(page(
+        &format!("crosscheck: {}", sa.story.title),
+        &body,
+        Some(story_index + 1),
+    ))
 }
 
 /// One story as an HTML fragment (a `<section>`), for pages that bring their own layout and
@@ -122,7 +130,9 @@ pub fn html_story_section(a: &Analysis, story_index: usize) -> Option<String> {
     Some(out)
 }
 
-fn page(title: &str, body: &str) -> String {
+/// A complete page around `body`; `first_story` is the number of the story a keyboard user can
+/// skip to.
+fn page(title: &str, body: &str, first_story: Option<usize>) -> String {
     let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(HTML_SCRIPT));
     let mut out = String::with_capacity(body.len() + HTML_STYLE.len() + HTML_SCRIPT.len() + 1024);
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
@@ -137,9 +147,13 @@ fn page(title: &str, body: &str) -> String {
     push_escaped(&mut out, &clip(title, 120));
     out.push_str("</title>\n<style>\n");
     out.push_str(HTML_STYLE);
-    out.push_str(
-        "</style>\n</head>\n<body>\n<a class=\"skip\" href=\"#s1\">Skip to the first story</a>\n",
-    );
+    out.push_str("</style>\n</head>\n<body>\n");
+    if let Some(n) = first_story {
+        let _ = writeln!(
+            out,
+            "<a class=\"skip\" href=\"#s{n}\">Skip to the story</a>"
+        );
+    }
     out.push_str(body);
     out.push_str("<p id=\"live\" class=\"sr\" aria-live=\"polite\"></p>\n<script>");
     out.push_str(HTML_SCRIPT);
@@ -159,6 +173,15 @@ fn count_kind(sa: &crosscheck_model::StoryAnalysis, kind: FindingKind) -> usize 
     sa.findings.iter().filter(|f| f.kind == kind).count()
 }
 
+/// A count for the overview table; zeros fade so that what was found stands out.
+fn cell(n: usize) -> String {
+    if n == 0 {
+        "<span class=\"zero\">0</span>".to_string()
+    } else {
+        format!("<b>{n}</b>")
+    }
+}
+
 fn overview(out: &mut String, a: &Analysis) {
     out.push_str(
         "<section class=\"overview\" aria-labelledby=\"ov-h\"><h2 id=\"ov-h\">Stories</h2>\n",
@@ -170,16 +193,16 @@ fn overview(out: &mut String, a: &Analysis) {
     out.push_str("<div class=\"tablewrap\"><table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Story</th><th scope=\"col\">Versions</th><th scope=\"col\">Families</th><th scope=\"col\" class=\"k-contradiction\">Contradictions</th><th scope=\"col\" class=\"k-unsupported\">Unsupported</th><th scope=\"col\" class=\"k-single_source\">Single source</th><th scope=\"col\" class=\"k-corroborated\">Corroborated</th><th scope=\"col\">Repeats</th></tr></thead><tbody>\n");
     for (i, sa) in a.stories.iter().enumerate() {
         let v = StoryView::new(a, sa);
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<tr><td>{n}</td><td><a href=\"#s{n}\">{title}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td>{n}</td><td><a href=\"#s{n}\">{title}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             v.versions.len(),
             v.family_count(),
-            count_kind(sa, FindingKind::Contradiction),
-            count_kind(sa, FindingKind::Unsupported),
-            count_kind(sa, FindingKind::SingleSource),
-            count_kind(sa, FindingKind::Corroborated),
-            sa.defects.len(),
+            cell(count_kind(sa, FindingKind::Contradiction)),
+            cell(count_kind(sa, FindingKind::Unsupported)),
+            cell(count_kind(sa, FindingKind::SingleSource)),
+            cell(count_kind(sa, FindingKind::Corroborated)),
+            cell(sa.defects.len()),
             n = i + 1,
             title = escape_html(&story_title(&v)),
         );
@@ -196,7 +219,7 @@ fn legend(out: &mut String) {
         "<li><span class=\"s k-corroborated\">corroborated</span>: independent families agree (<sup class=\"tag\">✓3</sup> = 3 families)</li>",
         "<li><span class=\"s cp\">copied</span>: same words as another version (<sup class=\"tag\">⇐V2</sup> = copied from V2)</li>",
         "<li><span class=\"s rep\">repeated</span>: printed twice in the same article</li>",
-        "<li>Activate a finding to highlight <mark class=\"ev hit\">its evidence</mark> in every version; Esc clears.</li>",
+        "<li>Activate a finding to highlight <mark class=\"demo\">its evidence</mark> in every version; Esc clears.</li>",
         "</ul></details>\n"
     ));
 }
@@ -347,9 +370,9 @@ fn kind_heading(kind: FindingKind) -> &'static str {
 
 fn findings_list(out: &mut String, v: &StoryView, si: usize) {
     let n = si + 1;
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<section class=\"findings\" aria-labelledby=\"s{n}-fh\"><h3 id=\"s{n}-fh\">Findings</h3>\n"
+        "<section class=\"findings\" aria-labelledby=\"s{n}-fh\"><h3 id=\"s{n}-fh\">Findings</h3>"
     );
     if v.sa.findings.is_empty() {
         out.push_str("<p class=\"muted\">No checkable claims were cross-checked in this story.</p></section>\n");
@@ -421,7 +444,7 @@ fn finding_item(out: &mut String, v: &StoryView, si: usize, fi: usize) {
             out.push_str("<q>");
             push_escaped(out, &clip(value, 80));
             out.push_str("</q> <span class=\"who\">");
-            push_escaped(out, &labels.join(", "));
+            push_escaped(out, &label_list(labels));
             out.push_str("</span>");
         }
         out.push_str("</span>");
@@ -440,22 +463,46 @@ fn finding_item(out: &mut String, v: &StoryView, si: usize, fi: usize) {
         push_escaped(out, &f.explanation);
         out.push_str("</p>");
     }
+    // A long list of versions saying the same thing would push the next findings off screen.
+    const SHOWN: usize = 6;
     out.push_str("<ul class=\"evl\">");
     for (ei, e) in f.evidence.iter().enumerate() {
+        if ei == SHOWN && f.evidence.len() > SHOWN + 1 {
+            let _ = write!(
+                out,
+                "<li class=\"more\"><details><summary>{} more</summary><ul>",
+                f.evidence.len() - SHOWN
+            );
+        }
         let label = v.label(&e.doc);
         let name = v
             .version(&e.doc)
             .map_or(e.doc.as_str(), |x| display_name(x.doc));
-        let _ = write!(
-            out,
-            "<li><a class=\"evlink\" data-f=\"{id}\" href=\"#m-{id}-{ei}\"><b>"
-        );
+        // Link only to evidence that is drawn in a version.
+        let linked = evidence_span(v, e).is_some();
+        if linked {
+            let _ = write!(
+                out,
+                "<li><a class=\"evlink\" data-f=\"{id}\" href=\"#m-{id}-{ei}\"><b>"
+            );
+        } else {
+            out.push_str("<li><span class=\"nolink\"><b>");
+        }
         push_escaped(out, &label);
         out.push_str("</b> ");
         push_escaped(out, &clip(name, 40));
-        out.push_str("</a> <q>");
-        push_escaped(out, &clip(&e.text, 160));
+        let (before, mid, after) = v.context(e);
+        let (before, after) = around(&before, &after, 70);
+        out.push_str(if linked { "</a> <q>" } else { "</span> <q>" });
+        push_escaped(out, &before);
+        out.push_str("<b>");
+        push_escaped(out, &clip(&mid, 120));
+        out.push_str("</b>");
+        push_escaped(out, &after);
         out.push_str("</q></li>");
+    }
+    if f.evidence.len() > SHOWN + 1 {
+        out.push_str("</ul></details></li>");
     }
     out.push_str("</ul></li>\n");
 }
@@ -465,9 +512,9 @@ fn defects_list(out: &mut String, v: &StoryView, si: usize) {
         return;
     }
     let n = si + 1;
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<section class=\"defects\" aria-labelledby=\"s{n}-dh\"><h3 id=\"s{n}-dh\">Repeated inside an article</h3><ul>\n"
+        "<section class=\"defects\" aria-labelledby=\"s{n}-dh\"><h3 id=\"s{n}-dh\">Repeated inside an article</h3><ul>"
     );
     for d in &v.sa.defects {
         out.push_str("<li>");
@@ -490,7 +537,7 @@ fn defects_list(out: &mut String, v: &StoryView, si: usize) {
 
 /// Copy families as boxes of version nodes, with arrows from each family's likely source.
 fn families_svg(out: &mut String, v: &StoryView, si: usize) {
-    const BOX_W: usize = 176;
+    const BOX_W: usize = 196;
     const GAP: usize = 12;
     const NODE_H: usize = 24;
     const ROW_H: usize = 30;
@@ -625,18 +672,7 @@ fn versions(out: &mut String, v: &StoryView, si: usize) {
             let Some(&pos) = v.by_id.get(e.doc.as_str()) else {
                 continue;
             };
-            let doc = v.versions[pos].doc;
-            // An evidence span that does not fit the text falls back to its whole sentence.
-            let span = if view::slice(doc, e.span).is_some_and(|s| !s.is_empty()) {
-                Some(e.span)
-            } else {
-                v.sa.sentences
-                    .get(&doc.id)
-                    .and_then(|s| s.get(e.sentence))
-                    .map(|s| s.span)
-                    .filter(|&s| view::slice(doc, s).is_some())
-            };
-            if let Some(span) = span {
+            if let Some(span) = evidence_span(v, e) {
                 evidence[pos].push((span, fi, ei));
             }
         }
@@ -689,6 +725,20 @@ fn versions(out: &mut String, v: &StoryView, si: usize) {
         out.push_str("</div></article>\n");
     }
     out.push_str("</div></section>\n");
+}
+
+/// Where an evidence span is drawn: its own span, or its whole sentence when the span does not
+/// fit the text; `None` when neither does (a stage's bug must not break the page).
+fn evidence_span(v: &StoryView, e: &crosscheck_model::Evidence) -> Option<Span> {
+    let doc = v.version(&e.doc)?.doc;
+    if view::slice(doc, e.span).is_some_and(|s| !s.is_empty()) {
+        return Some(e.span);
+    }
+    v.sa.sentences
+        .get(&doc.id)
+        .and_then(|s| s.get(e.sentence))
+        .map(|s| s.span)
+        .filter(|&s| view::slice(doc, s).is_some_and(|t| !t.is_empty()))
 }
 
 /// Writes one version's text block by block, wrapping annotated sentences in `<span class="s">`

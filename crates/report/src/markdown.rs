@@ -5,14 +5,24 @@ use std::fmt::Write as _;
 use crosscheck_model::{Analysis, FindingKind};
 
 use crate::html::safe_url;
-use crate::view::{clip, date, defects_by_version, display_name, family_letter, StoryView};
+use crate::view::{
+    around, clip, date, defects_by_version, display_name, family_letter, label_list, StoryView,
+};
 
 /// Article text made inert in Markdown: one line, at most `max` characters, every character
 /// that Markdown or embedded HTML could read as markup backslash-escaped.
 fn md(text: &str, max: usize) -> String {
+    md_inline(&clip(text, max))
+}
+
+/// Escapes like [`md`] without shortening or trimming, for parts of one line.
+fn md_inline(text: &str) -> String {
     let mut out = String::new();
-    for c in clip(text, max).chars() {
+    for c in text.chars() {
         if c.is_control() {
+            if c == '\n' || c == '\t' {
+                out.push(' ');
+            }
             continue;
         }
         if matches!(
@@ -61,10 +71,21 @@ pub fn markdown(a: &Analysis) -> String {
     let findings: usize = a.stories.iter().map(|s| s.findings.len()).sum();
     let _ = writeln!(
         out,
-        "{} documents, {} stories, {} findings{}.",
+        "{} {}, {} {}, {} {}{}.",
         a.documents.len(),
+        if a.documents.len() == 1 {
+            "document"
+        } else {
+            "documents"
+        },
         a.stories.len(),
+        if a.stories.len() == 1 {
+            "story"
+        } else {
+            "stories"
+        },
         findings,
+        if findings == 1 { "finding" } else { "findings" },
         if a.skipped.is_empty() {
             String::new()
         } else {
@@ -76,9 +97,19 @@ pub fn markdown(a: &Analysis) -> String {
         let _ = writeln!(out, "\n## {}. {}\n", si + 1, md(&sa.story.title, 160));
         let _ = writeln!(
             out,
-            "{} versions from {} independent copy families.\n",
+            "{} {} from {} independent copy {}.\n",
             v.versions.len(),
-            v.family_count()
+            if v.versions.len() == 1 {
+                "version"
+            } else {
+                "versions"
+            },
+            v.family_count(),
+            if v.family_count() == 1 {
+                "family"
+            } else {
+                "families"
+            }
         );
         out.push_str("| Version | Outlet | Title | Date | Family |\n|---|---|---|---|---|\n");
         for x in &v.versions {
@@ -112,7 +143,7 @@ pub fn markdown(a: &Analysis) -> String {
                 let values: Vec<String> = v
                     .values(f)
                     .iter()
-                    .map(|(value, labels)| format!("“{}” ({})", md(value, 60), labels.join(", ")))
+                    .map(|(value, labels)| format!("“{}” ({})", md(value, 60), label_list(labels)))
                     .collect();
                 let sep = if kind == FindingKind::Contradiction {
                     " vs "
@@ -129,7 +160,16 @@ pub fn markdown(a: &Analysis) -> String {
                         let _ = writeln!(out, "  {}", md(&f.explanation, 240));
                     }
                     for e in &f.evidence {
-                        let _ = writeln!(out, "  - {}: “{}”", v.label(&e.doc), md(&e.text, 200));
+                        let (before, mid, after) = v.context(e);
+                        let (before, after) = around(&before, &after, 90);
+                        let _ = writeln!(
+                            out,
+                            "  - {}: “{}**{}**{}”",
+                            v.label(&e.doc),
+                            md_inline(&before),
+                            md(&mid, 120),
+                            md_inline(&after)
+                        );
                     }
                 }
             }

@@ -31,7 +31,9 @@
     });
     var first = firsts[0].mark, row = first.closest('.vers'), col = first.closest('.ver');
     if (row && col && row.scrollWidth > row.clientWidth + 1) { row.scrollLeft = col.offsetLeft - 8; }
-    first.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    // Side by side, the columns scrolled themselves; stacked (phone), bring the first into view.
+    var stacked = firsts[0].body.scrollHeight <= firsts[0].body.clientHeight + 1;
+    first.scrollIntoView({ block: stacked ? 'center' : 'nearest', inline: 'nearest' });
   }
   document.addEventListener('click', function (e) {
     var t = e.target.closest ? e.target : e.target.parentNode;

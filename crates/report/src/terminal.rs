@@ -4,7 +4,9 @@ use std::fmt::Write as _;
 
 use crosscheck_model::{Analysis, Finding, FindingKind};
 
-use crate::view::{clip, date, defects_by_version, display_name, family_letter, StoryView};
+use crate::view::{
+    clip, date, defects_by_version, display_name, family_letter, label_list, StoryView,
+};
 
 struct Style {
     color: bool,
@@ -82,14 +84,17 @@ pub fn terminal(a: &Analysis, color: bool) -> String {
         let count = |k: FindingKind| sa.findings.iter().filter(|f| f.kind == k).count();
         let _ = writeln!(
             out,
-            "  {} versions, {} independent families: {} corroborated, {} contradicted, {} single-source, {} unsupported, {} repeats",
+            "  {} {}, {} independent {}: {} corroborated, {} contradicted, {} single-source, {} unsupported, {} {}",
             v.versions.len(),
+            if v.versions.len() == 1 { "version" } else { "versions" },
             v.family_count(),
+            if v.family_count() == 1 { "family" } else { "families" },
             count(FindingKind::Corroborated),
             count(FindingKind::Contradiction),
             count(FindingKind::SingleSource),
             count(FindingKind::Unsupported),
-            sa.defects.len()
+            sa.defects.len(),
+            if sa.defects.len() == 1 { "repeat" } else { "repeats" }
         );
 
         out.push_str(&st.bold("Versions"));
@@ -181,7 +186,7 @@ fn section(out: &mut String, st: &Style, v: &StoryView, kind: FindingKind, title
         let values = v.values(f);
         let stated: Vec<String> = values
             .iter()
-            .map(|(value, labels)| format!("\"{}\" ({})", t(value, 60), labels.join(", ")))
+            .map(|(value, labels)| format!("\"{}\" ({})", t(value, 60), label_list(labels)))
             .collect();
         let line = match kind {
             FindingKind::Corroborated => format!(

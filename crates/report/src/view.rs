@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crosscheck_model::{
-    Analysis, Defect, DefectKind, Document, Finding, FindingKind, LinkKind, Severity, Span,
-    StoryAnalysis,
+    Analysis, Defect, DefectKind, Document, Evidence, Finding, FindingKind, LinkKind, Severity,
+    Span, StoryAnalysis,
 };
 
 /// Byte → character offset conversion for one text, in O(log n) per lookup.
@@ -218,22 +218,79 @@ impl<'a> StoryView<'a> {
             .filter(move |f| f.kind == kind)
     }
 
-    /// Values of a finding with the versions stating each, in first-seen order.
+    /// Values of a finding with the versions stating each, in first-seen order. A value is
+    /// shown as canonicalised when that reads as the words themselves (`donald trump`), else as
+    /// first written (`over three years` rather than `P3Y`).
     pub(crate) fn values(&self, f: &Finding) -> Vec<(String, Vec<String>)> {
-        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        let mut out: Vec<(&str, String, Vec<String>)> = Vec::new();
         for e in &f.evidence {
             let label = self.label(&e.doc);
-            match out.iter_mut().find(|(v, _)| *v == e.value) {
-                Some((_, labels)) => {
+            match out.iter_mut().find(|(v, _, _)| *v == e.value) {
+                Some((_, _, labels)) => {
                     if !labels.contains(&label) {
                         labels.push(label);
                     }
                 }
-                None => out.push((e.value.clone(), vec![label])),
+                None => {
+                    let readable = e.value.is_empty()
+                        || e.text.to_lowercase().contains(&e.value.to_lowercase());
+                    let shown = if readable || e.text.trim().is_empty() {
+                        e.value.clone()
+                    } else {
+                        e.text.clone()
+                    };
+                    out.push((&e.value, shown, vec![label]));
+                }
             }
         }
-        out
+        out.into_iter().map(|(_, shown, l)| (shown, l)).collect()
     }
+
+    /// The sentence around an evidence span, as (before, evidence, after); the evidence's own
+    /// words when its sentence or span does not fit the text.
+    pub(crate) fn context(&self, e: &Evidence) -> (String, String, String) {
+        let fallback = || (String::new(), e.text.clone(), String::new());
+        let Some(x) = self.version(&e.doc) else {
+            return fallback();
+        };
+        let Some(s) = self
+            .sa
+            .sentences
+            .get(&e.doc)
+            .and_then(|s| s.get(e.sentence))
+        else {
+            return fallback();
+        };
+        let (a, b) = (s.span.start.min(e.span.start), s.span.end.max(e.span.end));
+        match (
+            slice(x.doc, Span::new(a, e.span.start.max(a))),
+            slice(x.doc, e.span),
+            slice(x.doc, Span::new(e.span.end.min(b), b)),
+        ) {
+            (Some(before), Some(mid), Some(after)) if !mid.is_empty() => {
+                (before.to_string(), mid.to_string(), after.to_string())
+            }
+            _ => fallback(),
+        }
+    }
+}
+
+/// Cuts the text before an evidence span to its last `max` characters and the text after it to
+/// its first, so that a quoted sentence stays short around what matters.
+pub(crate) fn around(before: &str, after: &str, max: usize) -> (String, String) {
+    let mut b = before.split_whitespace().collect::<Vec<_>>().join(" ");
+    let n = b.chars().count();
+    if n > max {
+        b = format!("…{}", b.chars().skip(n - max + 1).collect::<String>());
+    }
+    if before.ends_with(char::is_whitespace) && !b.is_empty() {
+        b.push(' ');
+    }
+    let mut a = clip(after, max);
+    if after.starts_with(char::is_whitespace) && !a.is_empty() {
+        a.insert(0, ' ');
+    }
+    (b, a)
 }
 
 /// How one sentence relates to the rest of the story.
@@ -384,6 +441,28 @@ pub(crate) fn defect_name(kind: DefectKind) -> &'static str {
     }
 }
 
+/// Version labels for people, runs of three or more shortened: `V1–V5, V7, V9`.
+pub(crate) fn label_list(labels: &[String]) -> String {
+    let number = |l: &String| l.strip_prefix('V').and_then(|n| n.parse::<usize>().ok());
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < labels.len() {
+        let mut j = i;
+        if let Some(start) = number(&labels[i]) {
+            while j + 1 < labels.len() && number(&labels[j + 1]) == Some(start + (j + 1 - i)) {
+                j += 1;
+            }
+        }
+        if j - i >= 2 {
+            out.push(format!("{}–{}", labels[i], labels[j]));
+        } else {
+            out.extend(labels[i..=j].iter().cloned());
+        }
+        i = j + 1;
+    }
+    out.join(", ")
+}
+
 /// Cuts `text` to at most `max` characters, marking the cut.
 pub(crate) fn clip(text: &str, max: usize) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -391,6 +470,7 @@ pub(crate) fn clip(text: &str, max: usize) -> String {
         return text;
     }
     let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.truncate(out.trim_end().len());
     out.push('…');
     out
 }
@@ -424,6 +504,28 @@ mod tests {
         assert_eq!(display_name(&d), "c.txt");
         d.outlet = Some("Reuters".into());
         assert_eq!(display_name(&d), "Reuters");
+    }
+
+    #[test]
+    fn around_keeps_the_words_next_to_the_evidence() {
+        assert_eq!(
+            around("one two three ", " four five", 100),
+            ("one two three ".to_string(), " four five".to_string())
+        );
+        assert_eq!(
+            around("one two three ", " four five", 6),
+            ("…three ".to_string(), " four…".to_string())
+        );
+    }
+
+    #[test]
+    fn label_lists_shorten_runs() {
+        let l = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            label_list(&l(&["V1", "V2", "V3", "V5", "V6", "x"])),
+            "V1–V3, V5, V6, x"
+        );
+        assert_eq!(label_list(&l(&["V2", "V5"])), "V2, V5");
     }
 
     #[test]

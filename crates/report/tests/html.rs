@@ -207,3 +207,24 @@ fn empty_and_out_of_range_render_without_panicking() {
     assert!(html_story(&empty, 0).is_none());
     assert!(html_story_section(&empty, 3).is_none());
 }
+
+#[test]
+fn every_in_page_link_has_its_target() {
+    let Some(a) = common::hostile_analysis() else {
+        return;
+    };
+    for page in [html(&a), html_story(&a, 0).unwrap()] {
+        let mut links = 0;
+        for part in page.split("href=\"#").skip(1) {
+            let id = &part[..part.find('"').unwrap()];
+            assert!(
+                page.contains(&format!("id=\"{id}\"")),
+                "dangling link #{id}"
+            );
+            links += 1;
+        }
+        assert!(links >= 20);
+        // The evidence with unusable offsets and the one in no document are listed, unlinked.
+        assert_eq!(page.matches("class=\"nolink\"").count(), 2);
+    }
+}

@@ -58,7 +58,9 @@ fn corpus(shared: &Path) -> Vec<Vec<String>> {
             }
         }
     }
-    if let Ok(gt) = std::fs::read_to_string(shared.join("bench/extraction/scrapinghub/ground-truth.json")) {
+    if let Ok(gt) =
+        std::fs::read_to_string(shared.join("bench/extraction/scrapinghub/ground-truth.json"))
+    {
         if let Ok(serde_json::Value::Object(map)) = serde_json::from_str(&gt) {
             for v in map.values() {
                 if let Some(s) = v["articleBody"].as_str() {
@@ -72,12 +74,15 @@ fn corpus(shared: &Path) -> Vec<Vec<String>> {
 }
 
 const SYLLABLES: [&str; 16] = [
-    "ka", "lor", "ven", "mi", "dra", "tos", "bel", "quin", "ar", "sel", "ur", "tam", "no", "vik", "ell", "zor",
+    "ka", "lor", "ven", "mi", "dra", "tos", "bel", "quin", "ar", "sel", "ur", "tam", "no", "vik",
+    "ell", "zor",
 ];
 const OUTLETS: usize = 40;
 
 fn word(rng: &mut Rng, parts: usize) -> String {
-    let mut w: String = (0..parts).map(|_| SYLLABLES[rng.below(SYLLABLES.len())]).collect();
+    let mut w: String = (0..parts)
+        .map(|_| SYLLABLES[rng.below(SYLLABLES.len())])
+        .collect();
     if let Some(first) = w.get(..1) {
         w = first.to_uppercase() + &w[1..];
     }
@@ -99,27 +104,32 @@ fn article(texts: &[Vec<String>], n: usize) -> Document {
     body.extend(b.iter().take(2).cloned());
     body.insert(
         0,
-        format!("{person}, the mayor of {place}, said on Monday that {count} people were affected."),
+        format!(
+            "{person}, the mayor of {place}, said on Monday that {count} people were affected."
+        ),
     );
     let day = (event * 7919) % 2000;
-    let mut vr = Rng(n as u64 * 31 + 7);
+    // Each version drops a different sentence, so no two versions have the same text.
     if version > 0 && body.len() > 3 {
-        let drop = 1 + vr.below(body.len() - 1);
-        body.remove(drop);
+        body.remove(version.min(body.len() - 1));
     }
     let title = format!("{place}: {person} speaks after {count} affected");
     let paragraphs: Vec<String> = body.chunks(2).map(|c| c.join(" ")).collect();
     let mut doc = Document::from_blocks(
         format!("gen-{n}"),
         "loadgen",
-        std::iter::once((BlockKind::Headline, title.as_str()))
-            .chain(paragraphs.iter().map(|p| (BlockKind::Paragraph, p.as_str()))),
+        std::iter::once((BlockKind::Headline, title.as_str())).chain(
+            paragraphs
+                .iter()
+                .map(|p| (BlockKind::Paragraph, p.as_str())),
+        ),
     );
     let outlet = (event * 3 + version * 11) % OUTLETS;
     doc.title = Some(title);
     doc.outlet = Some(format!("outlet{outlet}.example"));
     doc.url = Some(format!("https://outlet{outlet}.example/{event}/{version}"));
-    let date = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Days::new(day as u64 + version as u64 % 2);
+    let date = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()
+        + chrono::Days::new(day as u64 + version as u64 % 2);
     doc.published = Some(date.format("%Y-%m-%d").to_string());
     doc
 }
@@ -133,7 +143,9 @@ fn populate(db: &Path, shared: &Path, n: usize) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut done = have;
     while done < n {
-        let batch: Vec<Document> = (done..(done + 5000).min(n)).map(|i| article(&texts, i)).collect();
+        let batch: Vec<Document> = (done..(done + 5000).min(n))
+            .map(|i| article(&texts, i))
+            .collect();
         lib.ingest(&mut store, &batch)?;
         done += batch.len();
         eprintln!("{done} articles, {:.1} s", started.elapsed().as_secs_f64());
@@ -176,7 +188,12 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
 
 /// Runs `threads` workers for `seconds`, each calling `request` (which returns success) in a
 /// loop; prints throughput and latency percentiles in milliseconds.
-fn drive(label: &str, seconds: u64, threads: usize, request: impl Fn(usize, u64) -> bool + Send + Sync + 'static) {
+fn drive(
+    label: &str,
+    seconds: u64,
+    threads: usize,
+    request: impl Fn(usize, u64) -> bool + Send + Sync + 'static,
+) {
     let request = Arc::new(request);
     let stop = Arc::new(AtomicBool::new(false));
     let errors = Arc::new(AtomicU64::new(0));
@@ -184,7 +201,12 @@ fn drive(label: &str, seconds: u64, threads: usize, request: impl Fn(usize, u64)
     let started = Instant::now();
     let workers: Vec<_> = (0..threads)
         .map(|t| {
-            let (request, stop, errors, latencies) = (request.clone(), stop.clone(), errors.clone(), latencies.clone());
+            let (request, stop, errors, latencies) = (
+                request.clone(),
+                stop.clone(),
+                errors.clone(),
+                latencies.clone(),
+            );
             std::thread::spawn(move || {
                 let mut mine = Vec::new();
                 let mut i = 0u64;
@@ -228,8 +250,12 @@ fn reads(url: String, seconds: u64, threads: usize) -> anyhow::Result<()> {
     let stories = status["stories"].as_u64().unwrap_or(1).max(1);
     let articles = status["articles"].as_u64().unwrap_or(1).max(1);
     println!("reads against {articles} articles in {stories} stories");
-    let listing: serde_json::Value =
-        serde_json::from_str(&a.get(format!("{url}/api/stories?limit=500")).call()?.body_mut().read_to_string()?)?;
+    let listing: serde_json::Value = serde_json::from_str(
+        &a.get(format!("{url}/api/stories?limit=500"))
+            .call()?
+            .body_mut()
+            .read_to_string()?,
+    )?;
     let ids: Vec<i64> = listing["stories"]
         .as_array()
         .map(|s| s.iter().filter_map(|s| s["id"].as_i64()).collect())
@@ -249,7 +275,7 @@ fn reads(url: String, seconds: u64, threads: usize) -> anyhow::Result<()> {
             6 => "/".to_string(),
             7 => format!("/stories/{id}"),
             8 => format!("/api/outlets/{}?articles=20", 1 + rng.below(OUTLETS)),
-            _ => "/api/search?q=mayor%20said&limit=20".to_string(),
+            _ => "/api/search?q=speaks%20affected&limit=20".to_string(),
         };
         agents[t]
             .get(format!("{base}{path}"))
@@ -261,45 +287,69 @@ fn reads(url: String, seconds: u64, threads: usize) -> anyhow::Result<()> {
     let agents2: Vec<ureq::Agent> = (0..threads).map(|_| agent()).collect();
     let ids2: Vec<i64> = {
         let listing: serde_json::Value = serde_json::from_str(
-            &agent().get(format!("{base}/api/stories?limit=500")).call()?.body_mut().read_to_string()?,
+            &agent()
+                .get(format!("{base}/api/stories?limit=500"))
+                .call()?
+                .body_mut()
+                .read_to_string()?,
         )?;
-        listing["stories"].as_array().map(|s| s.iter().filter_map(|s| s["id"].as_i64()).collect()).unwrap_or_default()
+        listing["stories"]
+            .as_array()
+            .map(|s| s.iter().filter_map(|s| s["id"].as_i64()).collect())
+            .unwrap_or_default()
     };
-    drive("reads (GET /api/stories/{id} only)", seconds, threads, move |t, i| {
-        let id = ids2[(t * 7919 + i as usize) % ids2.len()];
-        agents2[t]
-            .get(format!("{base}/api/stories/{id}"))
-            .call()
-            .map(|mut r| r.status().is_success() && r.body_mut().read_to_vec().is_ok())
-            .unwrap_or(false)
-    });
+    drive(
+        "reads (GET /api/stories/{id} only)",
+        seconds,
+        threads,
+        move |t, i| {
+            let id = ids2[(t * 7919 + i as usize) % ids2.len()];
+            agents2[t]
+                .get(format!("{base}/api/stories/{id}"))
+                .call()
+                .map(|mut r| r.status().is_success() && r.body_mut().read_to_vec().is_ok())
+                .unwrap_or(false)
+        },
+    );
     Ok(())
 }
 
-fn writes(url: String, token: String, seconds: u64, threads: usize, start: usize, shared: &Path) -> anyhow::Result<()> {
+fn writes(
+    url: String,
+    token: String,
+    seconds: u64,
+    threads: usize,
+    start: usize,
+    shared: &Path,
+) -> anyhow::Result<()> {
     loopback(&url)?;
     let texts = Arc::new(corpus(shared));
     anyhow::ensure!(!texts.is_empty(), "no texts under {}", shared.display());
     let agents: Vec<ureq::Agent> = (0..threads).map(|_| agent()).collect();
-    drive("writes (POST /api/articles)", seconds, threads, move |t, i| {
-        let n = start + i as usize * threads + t;
-        let doc = article(&texts, n);
-        let body = serde_json::json!({
-            "text": doc.text,
-            "title": doc.title,
-            "url": doc.url,
-            "outlet": doc.outlet,
-            "published": doc.published,
-            "id": doc.id,
-        });
-        agents[t]
-            .post(format!("{url}/api/articles"))
-            .header("Authorization", format!("Bearer {token}"))
-            .header("Content-Type", "application/json")
-            .send(body.to_string())
-            .map(|r| r.status().as_u16() == 201)
-            .unwrap_or(false)
-    });
+    drive(
+        "writes (POST /api/articles)",
+        seconds,
+        threads,
+        move |t, i| {
+            let n = start + i as usize * threads + t;
+            let doc = article(&texts, n);
+            let body = serde_json::json!({
+                "text": doc.text,
+                "title": doc.title,
+                "url": doc.url,
+                "outlet": doc.outlet,
+                "published": doc.published,
+                "id": doc.id,
+            });
+            agents[t]
+                .post(format!("{url}/api/articles"))
+                .header("Authorization", format!("Bearer {token}"))
+                .header("Content-Type", "application/json")
+                .send(body.to_string())
+                .map(|r| r.status().as_u16() == 201)
+                .unwrap_or(false)
+        },
+    );
     Ok(())
 }
 

@@ -37,10 +37,13 @@ pub(crate) fn param(
 }
 
 pub(crate) fn id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|&n| n > 0)
-        .ok_or_else(|| ApiError::field(StatusCode::BAD_REQUEST, "id", "id must be a positive integer"))
+    raw.parse::<i64>().ok().filter(|&n| n > 0).ok_or_else(|| {
+        ApiError::field(
+            StatusCode::BAD_REQUEST,
+            "id",
+            "id must be a positive integer",
+        )
+    })
 }
 
 fn not_found(what: &str) -> ApiError {
@@ -61,11 +64,16 @@ pub async fn stories(State(app): State<Shared>, Query(q): Params) -> Result<Resp
     let limit = param(&q, "limit", 50, 1, 500)?;
     let offset = param(&q, "offset", 0, 0, usize::MAX >> 1)?;
     let stories = app.read(move |s| s.stories(limit, offset)).await?;
-    Ok(Json(serde_json::json!({ "stories": stories, "limit": limit, "offset": offset }))
-        .into_response())
+    Ok(
+        Json(serde_json::json!({ "stories": stories, "limit": limit, "offset": offset }))
+            .into_response(),
+    )
 }
 
-pub async fn story(State(app): State<Shared>, Path(raw): Path<String>) -> Result<Response, ApiError> {
+pub async fn story(
+    State(app): State<Shared>,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
     let id = id(&raw)?;
     match app.read(move |s| s.story(id)).await? {
         Some(detail) => Ok(Json(detail).into_response()),
@@ -91,7 +99,10 @@ pub async fn outlet(
     }
 }
 
-pub async fn article(State(app): State<Shared>, Path(raw): Path<String>) -> Result<Response, ApiError> {
+pub async fn article(
+    State(app): State<Shared>,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
     let id = id(&raw)?;
     match app.read(move |s| s.article(id)).await? {
         Some((summary, document)) => Ok(Json(serde_json::json!({
@@ -105,7 +116,11 @@ pub async fn article(State(app): State<Shared>, Path(raw): Path<String>) -> Resu
 
 pub async fn search(State(app): State<Shared>, Query(q): Params) -> Result<Response, ApiError> {
     let Some(query) = q.get("q").cloned() else {
-        return Err(ApiError::field(StatusCode::BAD_REQUEST, "q", "q (the search words) is required"));
+        return Err(ApiError::field(
+            StatusCode::BAD_REQUEST,
+            "q",
+            "q (the search words) is required",
+        ));
     };
     let limit = param(&q, "limit", 50, 1, 500)?;
     let results = app.read(move |s| s.search(&query, limit)).await?;
@@ -123,7 +138,11 @@ pub async fn post_article(
 ) -> Result<Response, ApiError> {
     if let Some(ct) = headers.get(header::CONTENT_TYPE) {
         let ct = ct.to_str().unwrap_or("");
-        if !ct.trim_start().to_ascii_lowercase().starts_with("application/json") {
+        if !ct
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("application/json")
+        {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "the body must be application/json",
@@ -172,12 +191,17 @@ fn bad(field: &str, message: impl Into<String>) -> ApiError {
     ApiError::field(StatusCode::BAD_REQUEST, field, message)
 }
 
-fn string_field(obj: &Map<String, Value>, name: &str, max_chars: usize) -> Result<Option<String>, ApiError> {
+fn string_field(
+    obj: &Map<String, Value>,
+    name: &str,
+    max_chars: usize,
+) -> Result<Option<String>, ApiError> {
     match obj.get(name) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.chars().count() > max_chars => {
-            Err(bad(name, format!("{name} is longer than {max_chars} characters")))
-        }
+        Some(Value::String(s)) if s.chars().count() > max_chars => Err(bad(
+            name,
+            format!("{name} is longer than {max_chars} characters"),
+        )),
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(_) => Err(bad(name, format!("{name} must be a string"))),
     }
@@ -185,13 +209,26 @@ fn string_field(obj: &Map<String, Value>, name: &str, max_chars: usize) -> Resul
 
 /// Validates the request body and builds the document, naming the first field that is wrong.
 pub(crate) fn document_from_request(bytes: &[u8]) -> Result<Document, ApiError> {
-    let value: Value = serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("the body is not valid JSON: {e}")))?;
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("the body is not valid JSON: {e}"),
+        )
+    })?;
     let Value::Object(obj) = value else {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "the body must be a JSON object"));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "the body must be a JSON object",
+        ));
     };
     if let Some(unknown) = obj.keys().find(|k| !FIELDS.contains(&k.as_str())) {
-        return Err(bad(unknown, format!("unknown field {unknown:?}; known fields: {}", FIELDS.join(", "))));
+        return Err(bad(
+            unknown,
+            format!(
+                "unknown field {unknown:?}; known fields: {}",
+                FIELDS.join(", ")
+            ),
+        ));
     }
     let text = string_field(&obj, "text", usize::MAX)?;
     let html = string_field(&obj, "html", usize::MAX)?;
@@ -203,19 +240,28 @@ pub(crate) fn document_from_request(bytes: &[u8]) -> Result<Document, ApiError> 
 
     if let Some(u) = &url {
         if crosscheck_report::safe_url(u).is_none() {
-            return Err(bad("url", "url must be an absolute http:// or https:// URL"));
+            return Err(bad(
+                "url",
+                "url must be an absolute http:// or https:// URL",
+            ));
         }
     }
     if let Some(p) = &published {
         let ok = chrono::NaiveDate::parse_from_str(p, "%Y-%m-%d").is_ok()
             || chrono::DateTime::parse_from_rfc3339(p).is_ok();
         if !ok {
-            return Err(bad("published", "published must be a date (2025-04-21) or an RFC 3339 date-time"));
+            return Err(bad(
+                "published",
+                "published must be a date (2025-04-21) or an RFC 3339 date-time",
+            ));
         }
     }
     if let Some(i) = &id {
         if i.trim().is_empty() || i.chars().any(char::is_control) {
-            return Err(bad("id", "id must be non-empty and without control characters"));
+            return Err(bad(
+                "id",
+                "id must be non-empty and without control characters",
+            ));
         }
     }
     let (field, mut doc) = match (text, html) {
@@ -223,12 +269,20 @@ pub(crate) fn document_from_request(bytes: &[u8]) -> Result<Document, ApiError> 
         (None, None) => return Err(bad("text", "one of text or html is required")),
         (Some(text), None) => {
             let doc_id = id.clone().unwrap_or_else(|| "api".into());
-            ("text", crosscheck_ingest::document_from_text(&text, &doc_id, "api"))
+            (
+                "text",
+                crosscheck_ingest::document_from_text(&text, &doc_id, "api"),
+            )
         }
         (None, Some(html)) => {
             let doc_id = id.clone().unwrap_or_else(|| "api".into());
-            let doc = crosscheck_ingest::document_from_html(html.as_bytes(), url.as_deref(), &doc_id, "api")
-                .map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "html", e))?;
+            let doc = crosscheck_ingest::document_from_html(
+                html.as_bytes(),
+                url.as_deref(),
+                &doc_id,
+                "api",
+            )
+            .map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "html", e))?;
             ("html", doc)
         }
     };

@@ -38,12 +38,17 @@ pub fn parse_list(text: &str, default_every: Duration) -> Result<Vec<Feed>, Stri
         let mut rest = 0;
         while let Some(at) = lower[rest..].find("xmlurl=") {
             let start = rest + at + "xmlurl=".len();
-            let quote = text[start..].chars().next().filter(|c| *c == '"' || *c == '\'');
+            let quote = text[start..]
+                .chars()
+                .next()
+                .filter(|c| *c == '"' || *c == '\'');
             let Some(q) = quote else {
                 rest = start;
                 continue;
             };
-            let Some(len) = text[start + 1..].find(q) else { break };
+            let Some(len) = text[start + 1..].find(q) else {
+                break;
+            };
             let url = text[start + 1..start + 1 + len]
                 .replace("&amp;", "&")
                 .replace("&quot;", "\"")
@@ -86,14 +91,19 @@ pub fn next_delay(every: Duration, failures: i64) -> Duration {
     every.saturating_mul(factor).min(MAX_BACKOFF.max(every))
 }
 
-/// Starts one polling task per feed on the current tokio runtime.
-pub fn start(feeds: Vec<Feed>, db: PathBuf, writer: Writer) {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+/// The HTTP client feeds are polled with: statuses are answers, not errors (a 304 is normal).
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(30)))
         .http_status_as_error(false)
         .user_agent(concat!("crosscheck/", env!("CARGO_PKG_VERSION")))
         .build()
-        .into();
+        .into()
+}
+
+/// Starts one polling task per feed on the current tokio runtime.
+pub fn start(feeds: Vec<Feed>, db: PathBuf, writer: Writer) {
+    let agent = agent();
     for feed in feeds {
         let (db, writer, agent) = (db.clone(), writer.clone(), agent.clone());
         tokio::spawn(async move {
@@ -106,31 +116,38 @@ pub fn start(feeds: Vec<Feed>, db: PathBuf, writer: Writer) {
 }
 
 /// Polls a feed once and stores its new items; returns its failure count after this poll.
-pub async fn poll_once(feed: &Feed, db: &std::path::Path, writer: &Writer, agent: &ureq::Agent) -> i64 {
+pub async fn poll_once(
+    feed: &Feed,
+    db: &std::path::Path,
+    writer: &Writer,
+    agent: &ureq::Agent,
+) -> i64 {
     let (url, db2, agent2) = (feed.url.clone(), db.to_path_buf(), agent.clone());
-    let fetched = tokio::task::spawn_blocking(move || fetch_new_items(&url, &db2, &agent2))
+    let polled = tokio::task::spawn_blocking(move || fetch_new_items(&url, &db2, &agent2))
         .await
-        .unwrap_or_else(|e| Err((FeedState::default(), format!("poller panicked: {e}"))));
-    let (mut state, error) = match fetched {
-        Ok((state, docs)) => {
-            if !docs.is_empty() {
-                match writer.write(docs).await {
-                    Ok(outcomes) => {
-                        let added = outcomes
-                            .iter()
-                            .filter(|o| matches!(o, crate::Outcome::Added { .. }))
-                            .count();
-                        if added > 0 {
-                            eprintln!("crosscheck: {}: {added} new articles", feed.url);
-                        }
-                    }
-                    Err(e) => eprintln!("crosscheck: {}: {e}", feed.url),
+        .unwrap_or_else(|e| Polled {
+            error: Some(format!("poller panicked: {e}")),
+            ..Polled::default()
+        });
+    let Polled {
+        mut state,
+        docs,
+        error,
+    } = polled;
+    if !docs.is_empty() {
+        match writer.write(docs).await {
+            Ok(outcomes) => {
+                let added = outcomes
+                    .iter()
+                    .filter(|o| matches!(o, crate::Outcome::Added { .. }))
+                    .count();
+                if added > 0 {
+                    eprintln!("crosscheck: {}: {added} new articles", feed.url);
                 }
             }
-            (state, None)
+            Err(e) => eprintln!("crosscheck: {}: {e}", feed.url),
         }
-        Err((state, e)) => (state, Some(e)),
-    };
+    }
     state.url = feed.url.clone();
     state.last_polled = Some(chrono::Utc::now().to_rfc3339());
     match error {
@@ -146,17 +163,35 @@ pub async fn poll_once(feed: &Feed, db: &std::path::Path, writer: &Writer, agent
     }
     let failures = state.failures;
     let db = db.to_path_buf();
-    let _ = tokio::task::spawn_blocking(move || Store::open(&db).and_then(|s| s.save_feed(&state))).await;
+    let _ = tokio::task::spawn_blocking(move || Store::open(&db).and_then(|s| s.save_feed(&state)))
+        .await;
     failures
 }
 
-type Fetched = Result<(FeedState, Vec<Document>), (FeedState, String)>;
+/// One poll's result: the feed's validators to remember, its new items, and what failed.
+#[derive(Default)]
+struct Polled {
+    state: FeedState,
+    docs: Vec<Document>,
+    error: Option<String>,
+}
 
 /// Conditional GET of the feed, then the items whose URL is not stored yet, with pages fetched
 /// for items that only carry a summary.
-fn fetch_new_items(url: &str, db: &std::path::Path, agent: &ureq::Agent) -> Fetched {
-    let store = Store::open(db).map_err(|e| (FeedState::default(), e.to_string()))?;
-    let mut state = store.feed(url).map_err(|e| (FeedState::default(), e.to_string()))?;
+fn fetch_new_items(url: &str, db: &std::path::Path, agent: &ureq::Agent) -> Polled {
+    let failed = |state: FeedState, error: String| Polled {
+        state,
+        docs: Vec::new(),
+        error: Some(error),
+    };
+    let store = match Store::open(db) {
+        Ok(s) => s,
+        Err(e) => return failed(FeedState::default(), e.to_string()),
+    };
+    let mut state = match store.feed(url) {
+        Ok(s) => s,
+        Err(e) => return failed(FeedState::default(), e.to_string()),
+    };
     let mut req = agent.get(url);
     if let Some(etag) = &state.etag {
         req = req.header("If-None-Match", etag);
@@ -166,14 +201,17 @@ fn fetch_new_items(url: &str, db: &std::path::Path, agent: &ureq::Agent) -> Fetc
     }
     let mut resp = match req.call() {
         Ok(r) => r,
-        Err(e) => return Err((state, e.to_string())),
+        Err(e) => return failed(state, e.to_string()),
     };
     let status = resp.status().as_u16();
     if status == 304 {
-        return Ok((state, Vec::new()));
+        return Polled {
+            state,
+            ..Polled::default()
+        };
     }
     if !(200..300).contains(&status) {
-        return Err((state, format!("HTTP {status}")));
+        return failed(state, format!("HTTP {status}"));
     }
     let header = |name: &str| {
         resp.headers()
@@ -184,11 +222,11 @@ fn fetch_new_items(url: &str, db: &std::path::Path, agent: &ureq::Agent) -> Fetc
     let (etag, last_modified) = (header("etag"), header("last-modified"));
     let body = match resp.body_mut().with_config().limit(MAX_BODY).read_to_vec() {
         Ok(b) => b,
-        Err(e) => return Err((state, e.to_string())),
+        Err(e) => return failed(state, e.to_string()),
     };
     let items = match crosscheck_ingest::parse_feed(&body, url) {
         Ok(items) => items,
-        Err(e) => return Err((state, e)),
+        Err(e) => return failed(state, e),
     };
     state.etag = etag;
     state.last_modified = last_modified;
@@ -208,21 +246,29 @@ fn fetch_new_items(url: &str, db: &std::path::Path, agent: &ureq::Agent) -> Fetc
         }
         docs.push(item);
     }
-    Ok((state, docs))
+    Polled {
+        state,
+        docs,
+        error: None,
+    }
 }
 
 /// The article at `link`, keeping the feed item's metadata where the page lacks it; `None`
 /// when the page cannot be had or holds less text than the item.
 fn fetch_page(agent: &ureq::Agent, link: &str, item: &Document) -> Option<Document> {
-    if crosscheck_report::safe_url(link).is_none() {
-        return None;
-    }
+    crosscheck_report::safe_url(link)?;
     let mut resp = agent.get(link).call().ok()?;
     if !resp.status().is_success() {
         return None;
     }
-    let body = resp.body_mut().with_config().limit(MAX_BODY).read_to_vec().ok()?;
-    let mut page = crosscheck_ingest::document_from_html(&body, Some(link), &item.id, &item.source).ok()?;
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(MAX_BODY)
+        .read_to_vec()
+        .ok()?;
+    let mut page =
+        crosscheck_ingest::document_from_html(&body, Some(link), &item.id, &item.source).ok()?;
     if page.word_count() <= item.word_count() {
         return None;
     }
@@ -255,7 +301,10 @@ mod tests {
         let opml = r#"<?xml version="1.0"?><opml><body><outline text="A" xmlUrl="https://a.example/rss?x=1&amp;y=2"/><outline text="B" xmlURL='https://b.example/atom'/></body></opml>"#;
         let feeds = parse_list(opml, every).unwrap();
         let urls: Vec<_> = feeds.iter().map(|f| f.url.as_str()).collect();
-        assert_eq!(urls, ["https://a.example/rss?x=1&y=2", "https://b.example/atom"]);
+        assert_eq!(
+            urls,
+            ["https://a.example/rss?x=1&y=2", "https://b.example/atom"]
+        );
         assert!(parse_list("ftp://x/y", every).is_err());
         assert!(parse_list("https://x/y soon", every).is_err());
     }

@@ -39,13 +39,17 @@ pub struct Config {
     pub max_body: usize,
     /// Feeds to monitor.
     pub feeds: Vec<feeds::Feed>,
-    pub options: Options,
+    /// How stories are analysed; `None` stores articles without analysing them.
+    pub analysis: Option<Options>,
 }
 
 /// Default largest request body: far above any real article, small enough to refuse abuse.
 pub const DEFAULT_MAX_BODY: usize = 4 * 1024 * 1024;
 
 pub(crate) struct App {
+    /// Held open for the server's lifetime: while a connection is open, SQLite keeps the WAL
+    /// files that read-only connections need.
+    _anchor: Mutex<Store>,
     db: PathBuf,
     readers: Mutex<Vec<Store>>,
     token: Option<String>,
@@ -95,8 +99,10 @@ impl IntoResponse for ApiError {
         }
         let mut resp = (self.status, Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
-            resp.headers_mut()
-                .insert(header::WWW_AUTHENTICATE, "Bearer".parse().expect("static header"));
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                "Bearer".parse().expect("static header"),
+            );
         }
         resp
     }
@@ -140,7 +146,10 @@ fn authorized(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
         .map(str::trim);
     match given {
         Some(g) if constant_time_eq(g.as_bytes(), token.as_bytes()) => Ok(()),
-        Some(_) => Err(ApiError::new(StatusCode::UNAUTHORIZED, "wrong bearer token")),
+        Some(_) => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "wrong bearer token",
+        )),
         None => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "missing Authorization: Bearer <token>",
@@ -179,9 +188,10 @@ async fn healthz(State(app): State<Shared>) -> Json<serde_json::Value> {
 /// Opens the library, starts the writer, analyser and feed pollers, and returns the router.
 pub fn app(config: &Config) -> anyhow::Result<Router> {
     // Create or migrate the library before any reader opens it.
-    drop(Store::open(&config.db)?);
-    let writer = writer::Writer::start(config.db.clone(), config.options.clone())?;
+    let anchor = Store::open(&config.db)?;
+    let writer = writer::Writer::start(config.db.clone(), config.analysis.clone())?;
     let app = Arc::new(App {
+        _anchor: Mutex::new(anchor),
         db: config.db.clone(),
         readers: Mutex::new(Vec::new()),
         token: config.token.clone(),
@@ -211,7 +221,10 @@ pub fn app(config: &Config) -> anyhow::Result<Router> {
         ));
     let writes = Router::new()
         .route("/api/articles", post(api::post_article))
-        .route_layer(axum::middleware::from_fn_with_state(app.clone(), require_token));
+        .route_layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            require_token,
+        ));
     Ok(Router::new()
         .merge(reads)
         .merge(writes)
@@ -247,8 +260,7 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         {
             s.recv().await;
         }

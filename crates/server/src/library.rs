@@ -7,9 +7,12 @@ use std::path::Path;
 
 use crosscheck_model::{Document, Story};
 use crosscheck_pipeline::Options;
+use crosscheck_store::{content_hash, normalize_url, Added, Duplicate, DuplicateBy, Store};
 use crosscheck_stories::StoryIndex;
-use crosscheck_store::{Added, Duplicate, Store};
 use serde::Serialize;
+
+/// Articles indexed at once when the index is rebuilt: bounds the documents held in memory.
+const LOAD_CHUNK: usize = 2000;
 
 /// What happened to one incoming article.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -31,9 +34,9 @@ pub enum Outcome {
 
 /// The story index over a library's articles, kept in step with the store.
 ///
-/// The index numbers documents in insertion order and names each story by its earliest
-/// document (its *key*); `stories` maps keys to store story ids. Rebuilt from the stored
-/// articles in ingest order, the index reproduces the same keys, since it is deterministic.
+/// The index numbers its stories in order of creation; `stories` maps those numbers to store
+/// story ids. Rebuilt from the stored articles in ingest order, the index reproduces the same
+/// stories, since it is deterministic.
 pub struct Library {
     index: StoryIndex,
     stories: HashMap<usize, i64>,
@@ -41,22 +44,28 @@ pub struct Library {
 
 impl Library {
     /// Rebuilds the story index from every stored article. Where the index now joins articles
-    /// that the store holds in separate stories (a bridging article whose merge was not
-    /// recorded), the store is brought in line in one transaction.
+    /// that the store holds in separate stories (the clustering changed since they were
+    /// stored), the store's stories are merged to match, in one transaction.
     pub fn load(store: &mut Store) -> crosscheck_store::Result<Library> {
         let mut index = StoryIndex::new();
         let mut stored: Vec<i64> = Vec::new();
+        let mut chunk: Vec<Document> = Vec::with_capacity(LOAD_CHUNK);
         store.for_each_document(|_, story, doc| {
-            index.add(&doc);
+            chunk.push(doc);
             stored.push(story);
+            if chunk.len() == LOAD_CHUNK {
+                index.add_batch(&chunk, None);
+                chunk.clear();
+            }
         })?;
+        index.add_batch(&chunk, None);
         let mut lib = Library {
             index,
             stories: HashMap::new(),
         };
         let mut merges: BTreeSet<(i64, i64)> = BTreeSet::new();
         for (n, &story) in stored.iter().enumerate() {
-            let target = *lib.stories.entry(lib.index.story_key(n)).or_insert(story);
+            let target = *lib.stories.entry(lib.index.story_of(n)).or_insert(story);
             if target != story {
                 merges.insert((story, target));
             }
@@ -96,59 +105,98 @@ impl Library {
         docs: &[Document],
     ) -> crosscheck_store::Result<(Vec<Outcome>, BTreeSet<i64>)> {
         let w = store.writer()?;
-        let mut outcomes = Vec::with_capacity(docs.len());
-        let mut touched = BTreeSet::new();
-        let mut phantom = false;
-        for doc in docs {
+        // First the duplicates: of stored articles, or of an earlier article of this batch.
+        enum Plan {
+            Stored(Duplicate),
+            Earlier(usize, DuplicateBy),
+            New,
+        }
+        let mut plans = Vec::with_capacity(docs.len());
+        let mut urls: HashMap<String, usize> = HashMap::new();
+        let mut hashes: HashMap<String, usize> = HashMap::new();
+        for (i, doc) in docs.iter().enumerate() {
             if let Some(of) = w.duplicate_of(doc)? {
-                outcomes.push(Outcome::Duplicate { of });
+                plans.push(Plan::Stored(of));
                 continue;
             }
-            let key = self.index.add(doc);
-            let known = self.stories.get(&key).copied();
-            let stored = w.item(|w| {
-                let story = match known {
-                    Some(id) => id,
-                    None => w.open_story(&story_title(doc))?,
-                };
-                w.add_article(doc, story)
-            });
-            match stored {
-                Ok(added) => {
-                    self.stories.insert(key, added.story);
-                    touched.insert(added.story);
-                    outcomes.push(Outcome::Added {
-                        added,
-                        new_story: known.is_none(),
-                    });
+            let url = doc.url.as_deref().map(normalize_url);
+            let hash = content_hash(&doc.text);
+            if let Some(&j) = url.as_ref().and_then(|u| urls.get(u)) {
+                plans.push(Plan::Earlier(j, DuplicateBy::Url));
+            } else if let Some(&j) = hashes.get(&hash) {
+                plans.push(Plan::Earlier(j, DuplicateBy::Content));
+            } else {
+                if let Some(u) = url {
+                    urls.insert(u, i);
                 }
-                Err(e) => {
-                    phantom = true;
-                    outcomes.push(Outcome::Failed {
-                        reason: e.to_string(),
-                    });
-                }
+                hashes.insert(hash, i);
+                plans.push(Plan::New);
             }
         }
-        // A bridging article joins two stories under the earlier one's key; the later key is
-        // then no longer a root, and its store story moves into the earlier one.
-        let mut merged = Vec::new();
-        for (&key, &story) in &self.stories {
-            let root = self.index.story_key(key);
-            if root != key {
-                merged.push((key, story, root));
-            }
-        }
-        for (key, from, root) in merged {
-            self.stories.remove(&key);
-            if let Some(&into) = self.stories.get(&root) {
-                w.merge_story(from, into)?;
-                touched.remove(&from);
-                touched.insert(into);
-            }
+        // The new articles go into the index as one batch, so that its word statistics cover
+        // the whole batch before any article is placed.
+        let fresh: Vec<usize> = (0..docs.len())
+            .filter(|&i| matches!(plans[i], Plan::New))
+            .collect();
+        let owned: Vec<Document>;
+        let batch: &[Document] = if fresh.len() == docs.len() {
+            docs
+        } else {
+            owned = fresh.iter().map(|&i| docs[i].clone()).collect();
+            &owned
+        };
+        let keys = self.index.add_batch(batch, None);
+
+        let mut outcomes: Vec<Outcome> = Vec::with_capacity(docs.len());
+        let mut touched = BTreeSet::new();
+        let mut phantom = false;
+        let mut keys = keys.into_iter();
+        for (doc, plan) in docs.iter().zip(plans) {
+            let outcome = match plan {
+                Plan::Stored(of) => Outcome::Duplicate { of },
+                Plan::Earlier(j, by) => match &outcomes[j] {
+                    Outcome::Added { added, .. } => Outcome::Duplicate {
+                        of: Duplicate {
+                            article: added.article,
+                            story: added.story,
+                            by,
+                        },
+                    },
+                    other => other.clone(),
+                },
+                Plan::New => {
+                    let key = keys.next().expect("one story index per new article");
+                    let known = self.stories.get(&key).copied();
+                    let stored = w.item(|w| {
+                        let story = match known {
+                            Some(id) => id,
+                            None => w.open_story(&story_title(doc))?,
+                        };
+                        w.add_article(doc, story)
+                    });
+                    match stored {
+                        Ok(added) => {
+                            self.stories.insert(key, added.story);
+                            touched.insert(added.story);
+                            Outcome::Added {
+                                added,
+                                new_story: known.is_none(),
+                            }
+                        }
+                        Err(e) => {
+                            phantom = true;
+                            Outcome::Failed {
+                                reason: e.to_string(),
+                            }
+                        }
+                    }
+                }
+            };
+            outcomes.push(outcome);
         }
         w.commit()?;
         if phantom {
+            // The index holds articles that were not stored.
             *self = Library::load(store)?;
         }
         Ok((outcomes, touched))

@@ -52,7 +52,8 @@ impl Page {
             "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'self'",
         );
         if let Some(script) = self.script {
-            let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script));
+            let hash =
+                base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script));
             let _ = write!(csp, "; script-src 'sha256-{hash}'");
         }
         let mut out = String::with_capacity(self.body.len() + 4096);
@@ -81,10 +82,13 @@ impl Page {
         out.push_str("</body>\n</html>\n");
         let mut resp = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], out).into_response();
         if let Ok(v) = HeaderValue::from_str(&csp) {
-            resp.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+            resp.headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, v);
         }
-        resp.headers_mut()
-            .insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        resp.headers_mut().insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
         resp
     }
 }
@@ -92,7 +96,12 @@ impl Page {
 /// An HTML error page with the API error's status.
 fn error_page(e: ApiError) -> Response {
     let mut page = Page::new("Error");
-    let _ = write!(page.body, "<h1>{}</h1><p>{}</p>", e.status.as_u16(), esc(&e.message));
+    let _ = write!(
+        page.body,
+        "<h1>{}</h1><p>{}</p>",
+        e.status.as_u16(),
+        esc(&e.message)
+    );
     let mut resp = page.render("");
     *resp.status_mut() = e.status;
     resp
@@ -125,7 +134,10 @@ fn stories_table(out: &mut String, stories: &[StorySummary]) {
     out.push_str("</tbody></table>\n");
 }
 
-pub async fn index(State(app): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn index(
+    State(app): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let page_no = match param(&q, "page", 1, 1, 1_000_000) {
         Ok(p) => p,
         Err(e) => return error_page(e),
@@ -173,7 +185,10 @@ fn articles_table(out: &mut String, articles: &[ArticleSummary]) {
     for a in articles {
         let title = esc(a.title.as_deref().unwrap_or(&a.doc_id));
         let title = match a.url.as_deref().and_then(safe_url) {
-            Some(u) => format!("<a href=\"{}\" rel=\"noopener noreferrer\">{title}</a>", esc(u)),
+            Some(u) => format!(
+                "<a href=\"{}\" rel=\"noopener noreferrer\">{title}</a>",
+                esc(u)
+            ),
             None => title,
         };
         let outlet = match (a.outlet_id, a.outlet.as_deref()) {
@@ -218,7 +233,9 @@ pub async fn story(State(app): State<Shared>, Path(raw): Path<String>) -> Respon
     );
     articles_table(&mut page.body, &detail.articles);
     match detail.analysis {
-        None => page.body.push_str("<p><em>Being analysed: reload in a moment.</em></p>"),
+        None => page
+            .body
+            .push_str("<p><em>Being analysed: reload in a moment.</em></p>"),
         Some(sa) => {
             if !detail.story.analysed {
                 page.body.push_str("<p class=\"muted\">New versions joined since this analysis; it is being redone.</p>");
@@ -339,11 +356,16 @@ pub async fn outlet(State(app): State<Shared>, Path(raw): Path<String>) -> Respo
     page.render("")
 }
 
-pub async fn search(State(app): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn search(
+    State(app): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let query = q.get("q").cloned().unwrap_or_default();
     let mut page = Page::new(format!("Search: {query}"));
     if query.trim().is_empty() {
-        page.body.push_str("<h1>Search</h1><p>Type words from a title or a claim in the search box.</p>");
+        page.body.push_str(
+            "<h1>Search</h1><p>Type words from a title or a claim in the search box.</p>",
+        );
         return page.render("");
     }
     let needle = query.clone();
@@ -351,7 +373,12 @@ pub async fn search(State(app): State<Shared>, Query(q): Query<HashMap<String, S
         Ok(r) => r,
         Err(e) => return error_page(e),
     };
-    let _ = writeln!(page.body, "<h1>Search: {}</h1><h2>Articles ({})</h2>", esc(&query), results.articles.len());
+    let _ = writeln!(
+        page.body,
+        "<h1>Search: {}</h1><h2>Articles ({})</h2>",
+        esc(&query),
+        results.articles.len()
+    );
     if !results.articles.is_empty() {
         page.body.push_str("<table><thead><tr><th>Title</th><th>Outlet</th><th>Published</th></tr></thead><tbody>\n");
         for a in &results.articles {

@@ -37,8 +37,9 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer and analyser threads over the library at `db`.
-    pub fn start(db: PathBuf, opts: Options) -> anyhow::Result<Writer> {
+    /// Starts the writer thread over the library at `db`, and the analyser thread unless
+    /// `analysis` is `None` (stories then stay stale for a later run to analyse).
+    pub fn start(db: PathBuf, analysis: Option<Options>) -> anyhow::Result<Writer> {
         let (jobs, rx) = mpsc::channel::<WriteJob>(4096);
         let (wake, wake_rx) = std::sync::mpsc::channel::<()>();
         let ready = Arc::new(AtomicBool::new(false));
@@ -51,9 +52,11 @@ impl Writer {
                     eprintln!("crosscheck: writer stopped: {e:#}");
                 }
             })?;
-        std::thread::Builder::new()
-            .name("crosscheck-analyser".into())
-            .spawn(move || analyse_loop(db, wake_rx, opts))?;
+        if let Some(opts) = analysis {
+            std::thread::Builder::new()
+                .name("crosscheck-analyser".into())
+                .spawn(move || analyse_loop(db, wake_rx, opts))?;
+        }
         Ok(Writer { jobs, ready })
     }
 
@@ -143,11 +146,7 @@ fn analyse_loop(db: PathBuf, wake: std::sync::mpsc::Receiver<()>, opts: Options)
         };
         let mut worked = false;
         for id in stale {
-            let revision = store
-                .story_revision(id)
-                .ok()
-                .flatten()
-                .unwrap_or_default();
+            let revision = store.story_revision(id).ok().flatten().unwrap_or_default();
             if failed.get(&id) == Some(&revision) {
                 continue;
             }
@@ -163,7 +162,9 @@ fn analyse_loop(db: PathBuf, wake: std::sync::mpsc::Receiver<()>, opts: Options)
                     failed.insert(id, revision);
                 }
                 Err(_) => {
-                    eprintln!("crosscheck: analysing story {id} panicked; skipped until it changes");
+                    eprintln!(
+                        "crosscheck: analysing story {id} panicked; skipped until it changes"
+                    );
                     failed.insert(id, revision);
                 }
             }

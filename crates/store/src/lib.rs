@@ -73,10 +73,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        Ok(Writer {
-            tx,
-            now: now(),
-        })
+        Ok(Writer { tx, now: now() })
     }
 
     /// Stores the analysis of story `story` as of membership `revision`. Returns false, storing
@@ -91,11 +88,9 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current: Option<i64> = tx
-            .query_row(
-                "SELECT revision FROM stories WHERE id = ?1",
-                [story],
-                |r| r.get(0),
-            )
+            .query_row("SELECT revision FROM stories WHERE id = ?1", [story], |r| {
+                r.get(0)
+            })
             .optional()?;
         if current != Some(revision) {
             return Ok(false);
@@ -204,17 +199,23 @@ impl Writer<'_> {
     /// [`Writer::duplicate_of`] first: a duplicate URL or text is refused by constraint.
     pub fn add_article(&self, doc: &Document, story: i64) -> Result<Added> {
         let doc_id = self.free_doc_id(&doc.id)?;
-        let outlet = match doc.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+        let outlet = match doc
+            .outlet
+            .as_deref()
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+        {
             Some(name) => {
                 self.tx.execute(
                     "INSERT INTO outlets(name) VALUES (?1) ON CONFLICT(name) DO NOTHING",
                     [name],
                 )?;
-                Some(self.tx.query_row(
-                    "SELECT id FROM outlets WHERE name = ?1",
-                    [name],
-                    |r| r.get::<_, i64>(0),
-                )?)
+                Some(
+                    self.tx
+                        .query_row("SELECT id FROM outlets WHERE name = ?1", [name], |r| {
+                            r.get::<_, i64>(0)
+                        })?,
+                )
             }
             None => None,
         };

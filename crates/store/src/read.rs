@@ -1,7 +1,5 @@
 //! Queries behind the web UI and the JSON API.
 
-use std::collections::BTreeMap;
-
 use crosscheck_model::{Document, StoryAnalysis};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
@@ -207,7 +205,9 @@ impl Store {
             .prepare_cached(&format!(
                 "SELECT {STORY_COLUMNS}, analysis FROM stories WHERE id = ?1"
             ))?
-            .query_row([id], |r| Ok((story_row(r)?, r.get::<_, Option<String>>(11)?)))
+            .query_row([id], |r| {
+                Ok((story_row(r)?, r.get::<_, Option<String>>(11)?))
+            })
             .optional()?;
         let Some((story, analysis)) = row else {
             return Ok(None);
@@ -291,10 +291,7 @@ impl Store {
 
     /// Calls `f` with every stored article (row id, story id, document) in ingest order,
     /// streaming, so a large library is never held in memory at once.
-    pub fn for_each_document(
-        &self,
-        mut f: impl FnMut(i64, i64, Document),
-    ) -> Result<()> {
+    pub fn for_each_document(&self, mut f: impl FnMut(i64, i64, Document)) -> Result<()> {
         let mut stmt = self
             .conn
             .prepare("SELECT id, story_id, document FROM articles ORDER BY id")?;
@@ -368,87 +365,63 @@ impl Store {
         let Some(outlet) = outlet else {
             return Ok(None);
         };
+        // Periods are months of the publication date, else of the ingest date; summed in SQL
+        // over an index that covers them, so a large outlet costs one index range scan.
+        let mut stmt = tx.prepare_cached(
+            "SELECT CASE WHEN a.published GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]*'
+                         THEN substr(a.published, 1, 7) ELSE substr(a.ingested_at, 1, 7) END AS period,
+                    count(*), count(s.article_id), coalesce(sum(s.text_bytes), 0),
+                    coalesce(sum(s.copied_bytes), 0), coalesce(sum(s.contradictions), 0),
+                    coalesce(sum(s.single_source), 0), coalesce(sum(s.repeated_paragraphs), 0)
+             FROM articles a LEFT JOIN article_stats s ON s.article_id = a.id
+             WHERE a.outlet_id = ?1 GROUP BY period ORDER BY period",
+        )?;
+        let per = |n: i64, d: i64| (d > 0).then(|| n as f64 / d as f64);
+        let series = stmt
+            .query_map([id], |r| {
+                let (analysed, text, copied): (i64, i64, i64) = (r.get(2)?, r.get(3)?, r.get(4)?);
+                Ok(OutletPoint {
+                    period: r.get(0)?,
+                    articles: r.get(1)?,
+                    analysed,
+                    original_share: (text > 0).then(|| 1.0 - copied as f64 / text as f64),
+                    contradictions_per_article: per(r.get(5)?, analysed),
+                    single_source_per_article: per(r.get(6)?, analysed),
+                    repeated_paragraphs: r.get(7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        drop(stmt);
         let mut stmt = tx.prepare_cached(&format!(
             "SELECT {ARTICLE_COLUMNS}, s.text_bytes, s.copied_bytes, s.contradictions,
                  s.single_source, s.repeated_paragraphs
              FROM articles a LEFT JOIN outlets o ON o.id = a.outlet_id
              LEFT JOIN article_stats s ON s.article_id = a.id
-             WHERE a.outlet_id = ?1 ORDER BY a.id DESC"
+             WHERE a.outlet_id = ?1 ORDER BY a.id DESC LIMIT ?2"
         ))?;
-        let rows = stmt.query_map([id], |r| {
-            let text: Option<i64> = r.get(10)?;
-            let stats = match text {
-                Some(text) => {
-                    let copied: i64 = r.get(11)?;
-                    Some((
-                        text,
-                        copied,
-                        ArticleStats {
-                            original_share: (text > 0)
-                                .then(|| 1.0 - copied as f64 / text as f64),
+        let articles = stmt
+            .query_map(params![id, latest as i64], |r| {
+                let text: Option<i64> = r.get(10)?;
+                let stats = match text {
+                    Some(text) => {
+                        let copied: i64 = r.get(11)?;
+                        Some(ArticleStats {
+                            original_share: (text > 0).then(|| 1.0 - copied as f64 / text as f64),
                             contradictions: r.get(12)?,
                             single_source: r.get(13)?,
                             repeated_paragraphs: r.get(14)?,
-                        },
-                    ))
-                }
-                None => None,
-            };
-            Ok((article_row(r)?, stats))
-        })?;
-        #[derive(Default)]
-        struct Acc {
-            articles: i64,
-            analysed: i64,
-            text: i64,
-            copied: i64,
-            contradictions: i64,
-            single_source: i64,
-            repeated: i64,
-        }
-        let mut periods: BTreeMap<String, Acc> = BTreeMap::new();
-        let mut articles = Vec::new();
-        for row in rows {
-            let (article, stats) = row?;
-            let period = article
-                .published
-                .as_deref()
-                .and_then(|p| p.get(..7))
-                .filter(|p| chrono::NaiveDate::parse_from_str(&format!("{p}-01"), "%Y-%m-%d").is_ok())
-                .unwrap_or_else(|| article.ingested_at.get(..7).unwrap_or(""))
-                .to_string();
-            let acc = periods.entry(period).or_default();
-            acc.articles += 1;
-            if let Some((text, copied, s)) = &stats {
-                acc.analysed += 1;
-                acc.text += text;
-                acc.copied += copied;
-                acc.contradictions += s.contradictions;
-                acc.single_source += s.single_source;
-                acc.repeated += s.repeated_paragraphs;
-            }
-            if articles.len() < latest {
-                articles.push(OutletArticle {
-                    article,
-                    stats: stats.map(|(_, _, s)| s),
-                });
-            }
-        }
+                        })
+                    }
+                    None => None,
+                };
+                Ok(OutletArticle {
+                    article: article_row(r)?,
+                    stats,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         drop(stmt);
         tx.finish()?;
-        let per = |n: i64, d: i64| (d > 0).then(|| n as f64 / d as f64);
-        let series = periods
-            .into_iter()
-            .map(|(period, a)| OutletPoint {
-                period,
-                articles: a.articles,
-                analysed: a.analysed,
-                original_share: (a.text > 0).then(|| 1.0 - a.copied as f64 / a.text as f64),
-                contradictions_per_article: per(a.contradictions, a.analysed),
-                single_source_per_article: per(a.single_source, a.analysed),
-                repeated_paragraphs: a.repeated,
-            })
-            .collect();
         Ok(Some(OutletDetail {
             outlet,
             series,
@@ -456,7 +429,9 @@ impl Store {
         }))
     }
 
-    /// Articles whose title, and claims whose words, slot or value, contain every word of `q`.
+    /// Articles whose title, and claims whose words, slot or value, contain every word of `q`,
+    /// newest first: FTS5 walks its index in rowid order and stops at `limit`, so a common word
+    /// costs no more than a rare one.
     pub fn search(&self, q: &str, limit: usize) -> Result<SearchResults> {
         let mut out = SearchResults {
             query: q.to_string(),
@@ -469,7 +444,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {ARTICLE_COLUMNS} FROM articles_fts f JOIN articles a ON a.id = f.rowid
              LEFT JOIN outlets o ON o.id = a.outlet_id
-             WHERE articles_fts MATCH ?1 ORDER BY rank LIMIT ?2"
+             WHERE articles_fts MATCH ?1 ORDER BY f.rowid DESC LIMIT ?2"
         ))?;
         out.articles = stmt
             .query_map(params![fts, limit as i64], article_row)?
@@ -477,7 +452,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.story_id, c.article_id, a.title, c.kind, c.slot, c.value, c.text
              FROM claims_fts f JOIN claims c ON c.id = f.rowid JOIN articles a ON a.id = c.article_id
-             WHERE claims_fts MATCH ?1 ORDER BY rank LIMIT ?2",
+             WHERE claims_fts MATCH ?1 ORDER BY f.rowid DESC LIMIT ?2",
         )?;
         out.claims = stmt
             .query_map(params![fts, limit as i64], |r| {

@@ -5,7 +5,8 @@ use rusqlite::Connection;
 
 use crate::Error;
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE outlets(
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE
@@ -102,7 +103,10 @@ CREATE TABLE feeds(
     last_polled TEXT,
     last_error TEXT
 );
-"#];
+"#,
+    // Outlet pages sum their figures by month: an index covering the outlet's dates.
+    "CREATE INDEX articles_outlet_period ON articles(outlet_id, published, ingested_at);",
+];
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;

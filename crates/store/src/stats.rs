@@ -45,9 +45,8 @@ pub(crate) fn replace_analysis(
         tx.execute(&format!("DELETE FROM {table} WHERE story_id = ?1"), [story])?;
     }
 
-    let count = |kind: FindingKind| {
-        analysis.findings.iter().filter(|f| f.kind == kind).count() as i64
-    };
+    let count =
+        |kind: FindingKind| analysis.findings.iter().filter(|f| f.kind == kind).count() as i64;
     {
         let mut insert = tx.prepare(
             "INSERT INTO findings(story_id, kind, severity, slot, explanation, families)

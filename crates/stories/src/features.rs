@@ -5,8 +5,7 @@
 //! same as `crosscheck_text::content_words` yields (a test checks it).
 
 use crosscheck_model::Document;
-use rustc_hash::FxHashMap;
-use std::cell::RefCell;
+use std::sync::OnceLock;
 
 /// A stable 64-bit FNV-1a hash: ids derived from it stay the same across runs and platforms.
 pub(crate) fn fnv64(bytes: &[u8]) -> u64 {
@@ -26,9 +25,29 @@ pub(crate) fn term_hash(word: &str) -> u32 {
     (h ^ (h >> 32)) as u32
 }
 
-thread_local! {
-    // `is_stopword` scans a list; the answer for a short word is cached per thread.
-    static STOP_CACHE: RefCell<FxHashMap<u32, bool>> = RefCell::new(FxHashMap::default());
+/// Words that may be stop words: `crosscheck_text::is_stopword` scans a list, far too slow once
+/// per token over millions of articles, so its answers for these candidates (a superset of its
+/// list) are looked up by hash instead. Filtering through `is_stopword` keeps the two in step:
+/// a candidate it rejects is content here too.
+const STOPWORD_CANDIDATES: &str = "a about above after again against all also am an and any are \
+    as at be because been before being below between both but by can could did do does doing \
+    down during each few for from further had has have having he her here hers herself him \
+    himself his how i if in into is it it's its itself just me more most my myself no nor not now \
+    of off on once only or other our ours ourselves out over own said same she should so some \
+    such than that the their theirs them themselves then there these they this those through to \
+    too under until up very was we were what when where which while who whom why will with \
+    would you your yours yourself yourselves says say mr mrs ms s t may might must shall upon \
+    within without via per yet however though although";
+
+fn stopword_hashes() -> &'static rustc_hash::FxHashSet<u32> {
+    static SET: OnceLock<rustc_hash::FxHashSet<u32>> = OnceLock::new();
+    SET.get_or_init(|| {
+        STOPWORD_CANDIDATES
+            .split_whitespace()
+            .filter(|w| crosscheck_text::is_stopword(w))
+            .map(term_hash)
+            .collect()
+    })
 }
 
 fn is_content(word: &str, hash: u32) -> bool {
@@ -36,17 +55,7 @@ fn is_content(word: &str, hash: u32) -> bool {
         return false;
     }
     // Every English stop word is at most ten bytes long.
-    if word.len() > 10 {
-        return true;
-    }
-    STOP_CACHE.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() > 1 << 16 {
-            c.clear();
-        }
-        !*c.entry(hash)
-            .or_insert_with(|| crosscheck_text::is_stopword(word))
-    })
+    word.len() > 10 || !stopword_hashes().contains(&hash)
 }
 
 /// Calls `f` with each folded word token of `text`, splitting exactly as
@@ -225,6 +234,24 @@ mod tests {
             assert_eq!(stem(a), stem(b), "{a} {b}");
         }
         assert_ne!(stem("bus"), stem("bu"));
+    }
+
+    #[test]
+    fn content_words_match_the_shared_ones_on_real_text() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/seeds");
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            eprintln!("skipping: ../shared not found");
+            return;
+        };
+        for e in entries {
+            let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            let mut hashed = Vec::new();
+            content_terms(&text, &mut hashed);
+            let expected: Vec<u32> = crosscheck_text::content_words(&text)
+                .map(|w| term_hash(stem(&w)))
+                .collect();
+            assert_eq!(hashed, expected);
+        }
     }
 
     #[test]

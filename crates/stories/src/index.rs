@@ -36,9 +36,6 @@ const MAX_CANDIDATES: usize = 32;
 /// tenths against the original; 0.15 sits well above the first, and still admits abstractive
 /// summaries that keep only a handful of the article's words.
 pub const JOIN_SCORE: f32 = 0.15;
-/// Below [`JOIN_SCORE`] but at least this, an embedder (when given) may still confirm a rewrite
-/// with little lexical overlap.
-const GREY_SCORE: f32 = 0.075;
 /// Cosine between a document's lead embedding and the story's mean lead embedding that confirms
 /// a grey-zone match.
 const EMBED_COSINE: f32 = 0.75;
@@ -110,13 +107,30 @@ impl StoryIndex {
     ) -> Vec<usize> {
         let feats: Vec<DocFeatures> = docs.par_iter().map(DocFeatures::from_document).collect();
         let embeddings = embed_leads(docs, embedder);
-        for f in &feats {
-            self.observe(f);
-        }
-        docs.iter()
+        let items: Vec<(&str, &DocFeatures, Option<Vec<f32>>)> = docs
+            .iter()
             .zip(&feats)
             .zip(embeddings)
-            .map(|((d, f), e)| self.insert(&d.id, f, e))
+            .map(|((d, f), e)| (d.id.as_str(), f, e))
+            .collect();
+        self.add_features(items)
+    }
+
+    /// Adds already featurised documents `(id, features, lead embedding)` as one batch (see
+    /// [`StoryIndex::add_batch`]); their vectors are weighted in parallel, then placed in order.
+    pub fn add_features(
+        &mut self,
+        items: Vec<(&str, &DocFeatures, Option<Vec<f32>>)>,
+    ) -> Vec<usize> {
+        for (_, f, _) in &items {
+            self.observe(f);
+        }
+        let vectors: Vec<Vec<(u32, f32)>> =
+            items.par_iter().map(|(_, f, _)| self.vector(f)).collect();
+        items
+            .into_iter()
+            .zip(vectors)
+            .map(|((id, f, e), v)| self.place(id, f, v, e))
             .collect()
     }
 
@@ -132,6 +146,16 @@ impl StoryIndex {
     /// optional unit-length embedding of its lead ([`lead_text`]). Returns its story index.
     pub fn insert(&mut self, id: &str, f: &DocFeatures, embedding: Option<Vec<f32>>) -> usize {
         let v = self.vector(f);
+        self.place(id, f, v, embedding)
+    }
+
+    fn place(
+        &mut self,
+        id: &str,
+        f: &DocFeatures,
+        v: Vec<(u32, f32)>,
+        embedding: Option<Vec<f32>>,
+    ) -> usize {
         let me = self.story_of.len() as u32;
         let best = self.best_story(&v, f.day, embedding.as_deref());
         let s = match best {
@@ -267,7 +291,9 @@ impl StoryIndex {
             }
             let score = dot_sparse(v, &st.centroid) / st.members.len() as f32;
             let confirmed = score >= JOIN_SCORE
-                || (score >= GREY_SCORE
+                // Between half the bar and the bar, an embedder (when given) may still confirm a
+                // rewrite with little lexical overlap.
+                || (score >= JOIN_SCORE / 2.0
                     && match (emb, &st.embedding) {
                         (Some(a), Some(b)) => dot(a, b) / st.embedded as f32 >= EMBED_COSINE,
                         _ => false,

@@ -113,7 +113,9 @@ const CALENDAR: &[&str] = &[
     "sunday",
 ];
 
-const NEGATIONS: &[&str] = &["not", "no", "never", "nobody", "nothing", "none", "neither", "nor"];
+const NEGATIONS: &[&str] = &[
+    "not", "no", "never", "nobody", "nothing", "none", "neither", "nor",
+];
 
 /// The words of `text` with their keys. `text` should already be [`detokenize`]d where it may
 /// be PTB-tokenised; spans are byte offsets into `text` as given.
@@ -154,15 +156,14 @@ fn split_unit(part: &str) -> Option<(&str, &str)> {
     let digits = part.find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))?;
     let (number, unit) = part.split_at(digits);
     let ordinal = matches!(unit, "st" | "nd" | "rd" | "th");
-    (!number.is_empty() && !ordinal && unit.chars().all(|c| c.is_alphabetic())).then_some((number, unit))
+    (!number.is_empty() && !ordinal && unit.chars().all(|c| c.is_alphabetic()))
+        .then_some((number, unit))
 }
 
 fn push(out: &mut Vec<Word>, part: &str, span: Span, capital: bool) {
     let (key, class) = if let Some((_, digits)) = NUMBER_WORDS.iter().find(|(w, _)| *w == part) {
         (digits.to_string(), Class::Value)
-    } else if part.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-        (part.to_string(), Class::Value)
-    } else if CALENDAR.contains(&part) {
+    } else if part.starts_with(|c: char| c.is_ascii_digit()) || CALENDAR.contains(&part) {
         (part.to_string(), Class::Value)
     } else if NEGATIONS.contains(&part) {
         ("not".to_string(), Class::Negation)
@@ -242,9 +243,15 @@ mod tests {
             keys("Chris Copeland -LRB- 31 -RRB- did n't play for the Knicks ' last 3,000 games"),
             keys("chris copeland (31) didn't play for the knicks' last 3000 games")
         );
-        assert_eq!(keys("Angelina Jolie 's character"), keys("angelina jolie's character"));
+        assert_eq!(
+            keys("Angelina Jolie 's character"),
+            keys("angelina jolie's character")
+        );
         assert_eq!(keys("two players stabbed"), keys("2 player stabbing"));
-        assert_eq!(keys("the 26-year-old left at 8pm"), keys("the 26 year old left at 8 pm"));
+        assert_eq!(
+            keys("the 26-year-old left at 8pm"),
+            keys("the 26 year old left at 8 pm")
+        );
         assert_eq!(keys("his 19th goal"), ["his", "19th", "goal"]);
     }
 

@@ -43,7 +43,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (mut added, mut duplicates, mut failed) = (0, 0, 0);
     for (doc, outcome) in ingested.documents.iter().zip(&outcomes) {
         match outcome {
-            Outcome::Added { added: a, new_story } => {
+            Outcome::Added {
+                added: a,
+                new_story,
+            } => {
                 added += 1;
                 println!(
                     "added {} (article {}) to {} story {}",

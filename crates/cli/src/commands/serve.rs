@@ -37,6 +37,10 @@ pub struct Args {
     /// Match lexically only, even when a model is installed.
     #[arg(long, conflicts_with = "model")]
     no_model: bool,
+    /// Store articles without analysing their stories (they stay pending for a later
+    /// `crosscheck ingest` or `serve` to analyse).
+    #[arg(long)]
+    no_analysis: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -51,12 +55,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
-            crosscheck_server::feeds::parse_list(&text, Duration::from_secs(args.poll_minutes.max(1) * 60))
-                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            crosscheck_server::feeds::parse_list(
+                &text,
+                Duration::from_secs(args.poll_minutes.max(1) * 60),
+            )
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
         }
         None => Vec::new(),
     };
-    let embedder = if args.no_model {
+    let embedder = if args.no_model || args.no_analysis {
         None
     } else {
         crosscheck_embed::load_optional(args.model.as_deref())
@@ -69,7 +76,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         private: args.private,
         max_body: args.max_body,
         feeds,
-        options: crosscheck_pipeline::Options { embedder },
+        analysis: (!args.no_analysis).then_some(crosscheck_pipeline::Options { embedder }),
     })?;
     Ok(ExitCode::SUCCESS)
 }

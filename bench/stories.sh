@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Story clustering benchmark: crosscheck against datasketch's MinHashLSH on the same corpora, in
+# one run. Builds labelled corpora of 10k, 100k and 1M articles from real text in ../shared
+# (bench/make_stories_corpus.py, deterministic), then prints articles/second and quality.
+#
+#   bench/stories.sh                 # FRANK + 10k + 100k + 1M
+#   SIZES="10000" bench/stories.sh   # just the 10k corpus
+#   THREADS=2                        # rayon threads for crosscheck (default 2)
+#   DATASKETCH_LIMIT=20000           # datasketch reads at most this many articles of a corpus
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=bench/out
+mkdir -p "$OUT"
+SIZES=${SIZES:-"10000 100000 1000000"}
+THREADS=${THREADS:-2}
+DATASKETCH_LIMIT=${DATASKETCH_LIMIT:-20000}
+FRANK=../shared/bench/stories/frank-stories-valid.jsonl
+
+if [ ! -x bench/.venv/bin/python ]; then
+  python3 -m venv bench/.venv
+fi
+bench/.venv/bin/pip install -q datasketch
+
+cargo build --release -p crosscheck >&2
+BIN=$ROOT/target/release/crosscheck
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "crosscheck threads: $THREADS"
+
+run_crosscheck() { # file label
+  local log="$OUT/time-$2.txt"
+  RAYON_NUM_THREADS=$THREADS /usr/bin/time -v "$BIN" eval stories "$1" --json \
+    > "$OUT/crosscheck-$2.json" 2> "$log"
+  local rss
+  rss=$(grep 'Maximum resident' "$log" | awk '{print $NF}')
+  local wall
+  wall=$(grep 'Elapsed (wall' "$log" | awk '{print $NF}')
+  python3 - "$OUT/crosscheck-$2.json" "$rss" "$wall" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(f"  crosscheck  {r['articles']:>8} articles  {r['articles_per_second']:>9.0f} art/s  "
+      f"ARI {r['adjusted_rand_index']:.4f}  P {r['pairwise_precision']:.4f}  "
+      f"R {r['pairwise_recall']:.4f}  F1 {r['pairwise_f1']:.4f}  "
+      f"stories {r['predicted_stories']} (gold {r['gold_stories']})  "
+      f"peak RSS {int(sys.argv[2]) / 1024:.0f} MiB  wall {sys.argv[3]}")
+PY
+}
+
+run_datasketch() { # file label
+  bench/.venv/bin/python bench/datasketch_stories.py "$1" --limit "$DATASKETCH_LIMIT" \
+    > "$OUT/datasketch-$2.json"
+  python3 - "$OUT/datasketch-$2.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+q = (f"ARI {r['adjusted_rand_index']:.4f}  P {r['pairwise_precision']:.4f}  "
+     f"R {r['pairwise_recall']:.4f}  F1 {r['pairwise_f1']:.4f}") if 'pairwise_f1' in r else ""
+print(f"  datasketch  {r['articles']:>8} articles  {r['articles_per_second']:>9.0f} art/s  {q}  "
+      f"clusters {r['clusters']}")
+PY
+}
+
+if [ -f "$FRANK" ]; then
+  echo "== FRANK stories ($FRANK)"
+  run_crosscheck "$FRANK" frank
+  run_datasketch "$FRANK" frank
+fi
+
+for n in $SIZES; do
+  f="$OUT/stories-$n.jsonl"
+  if [ ! -s "$f" ]; then
+    python3 bench/make_stories_corpus.py "$n" "$f" --seed 1
+  fi
+  echo "== synthetic corpus: $n articles ($f, $(du -h "$f" | cut -f1))"
+  run_crosscheck "$f" "$n"
+  run_datasketch "$f" "$n"
+  python3 - "$OUT/crosscheck-$n.json" "$OUT/datasketch-$n.json" <<'PY'
+import json, sys
+c, d = (json.load(open(p)) for p in sys.argv[1:])
+print(f"  speed ratio crosscheck/datasketch: {c['articles_per_second'] / d['articles_per_second']:.0f}x"
+      + ("" if d['articles'] == c['articles'] else f"  (datasketch on the first {d['articles']} articles)"))
+PY
+done
