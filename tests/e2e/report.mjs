@@ -126,7 +126,11 @@ try {
     await page.keyboard.press('Escape');
     await page.locator('body').focus();
     let reached = false;
-    for (let i = 0; i < 60 && !reached; i += 1) {
+    // Reachable means in the tab order: a full cycle over every focusable element (plus the
+    // stops outside the page where the cycle wraps) must land on it.
+    const focusable = await page.evaluate(() => document.querySelectorAll(
+      'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])').length);
+    for (let i = 0; i <= focusable + 3 && !reached; i += 1) {
       await page.keyboard.press('Tab');
       reached = await page.evaluate((fid) => document.activeElement?.dataset?.f === fid
         && document.activeElement.matches('button.fbtn'), id);

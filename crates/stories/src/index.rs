@@ -42,6 +42,8 @@ const EMBED_COSINE: f32 = 0.75;
 /// Versions of one news event are published within days of each other; a dated article more
 /// than this many days away from every dated member of a story does not join it.
 pub const MAX_DAY_GAP: i32 = 7;
+/// Unrelated articles assumed to lie behind every index (see `StoryIndex::idf`).
+const BACKGROUND_DOCS: u64 = 50;
 
 struct StoryEntry {
     /// Sum of member unit vectors, (term, weight) sorted by term.
@@ -228,7 +230,11 @@ impl StoryIndex {
 
     fn idf(&self, term: u32) -> f32 {
         let df = self.df.get(&term).copied().unwrap_or(0) as f64;
-        let n = self.observed.max(1) as f64;
+        // A small index cannot tell a story's own words from common ones: five versions of one
+        // event share their names in every document, which plain IDF would weigh as nothing.
+        // Counting BACKGROUND_DOCS unrelated articles that lack the word keeps shared names
+        // weighty until the index has seen enough news to know better.
+        let n = (self.observed + BACKGROUND_DOCS) as f64;
         // BM25's IDF, floored so that a word in nearly every document still weighs a little
         // rather than nothing or less.
         (((n - df + 0.5) / (df + 0.5)).ln_1p().max(0.01)) as f32
