@@ -10,7 +10,9 @@ use clap::{Parser, Subcommand};
 /// of a story.
 #[derive(Parser)]
 #[command(name = "crosscheck", version, propagate_version = true)]
-#[command(after_help = "Example:\n  crosscheck analyze examples/harbor-bridge/ --format html -o report.html")]
+#[command(
+    after_help = "Example:\n  crosscheck analyze examples/harbor-bridge/ --format html -o report.html"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -37,7 +39,9 @@ enum Command {
     #[command(subcommand)]
     Model(commands::model::Model),
     /// Add files to a crosscheck library (SQLite).
-    #[command(after_help = "Example:\n  crosscheck ingest --db crosscheck.db examples/harbor-bridge/")]
+    #[command(
+        after_help = "Example:\n  crosscheck ingest --db crosscheck.db examples/harbor-bridge/"
+    )]
     Ingest(commands::ingest::Args),
     /// Run the service: feed monitoring, web UI and JSON API over a library.
     #[command(

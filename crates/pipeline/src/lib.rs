@@ -65,11 +65,7 @@ pub fn analyze_story(story: Story, docs: &[&Document], opts: &Options) -> StoryA
         &claims,
     );
     StoryAnalysis {
-        sentences: docs
-            .iter()
-            .map(|d| d.id.clone())
-            .zip(sentences)
-            .collect(),
+        sentences: docs.iter().map(|d| d.id.clone()).zip(sentences).collect(),
         story,
         links: structure.links,
         families: structure.families,
