@@ -1,5 +1,6 @@
 //! People, organisations and places mentioned in a sentence, and the roles people are given.
 
+use crosscheck_text::{MONTHS, WEEKDAYS};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -121,6 +122,8 @@ const SPEECH_AFTER: &[&str] = &[
 
 fn is_separator(w: &Word) -> bool {
     NOT_NAMES.contains(&w.fold.as_str())
+        || MONTHS.contains(&w.fold.as_str())
+        || WEEKDAYS.contains(&w.fold.as_str())
         || HONORIFICS.contains(&w.fold.as_str())
         || demonym(&w.fold).is_some()
         || w.text

@@ -389,27 +389,9 @@ pub(crate) const ORG_SUFFIXES: &[&str] = &[
     "summit",
 ];
 
-/// Capitalised words that are never names: calendar words and common sentence openers.
+/// Capitalised words that are never names besides months and weekdays: holidays and common
+/// sentence openers.
 pub(crate) const NOT_NAMES: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "easter",
     "christmas",
     "ramadan",

@@ -2,6 +2,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 use crosscheck_model::ClaimKind;
+use crosscheck_text::{MONTHS, WEEKDAYS};
 
 use crate::numbers::{duration_range, format_number, number_at, qualifier_before};
 use crate::words::Word;
@@ -17,31 +18,8 @@ pub(crate) struct Found {
     pub qualifier: Option<String>,
 }
 
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
 const MONTH_ABBR: &[&str] = &[
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
-const WEEKDAYS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
 ];
 
 fn month(w: &Word) -> Option<u32> {

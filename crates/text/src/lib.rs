@@ -2,11 +2,13 @@
 //! tokens with offsets ([`tokens`]), and the folding that makes two surface forms compare equal
 //! ([`fold`]: case, diacritics, curly quotes, dashes, Markdown emphasis).
 
+mod calendar;
 mod fold;
 mod segment;
 mod stopwords;
 mod tokens;
 
+pub use calendar::{MONTHS, WEEKDAYS};
 pub use fold::{fold, fold_word};
 pub use segment::{segment, segment_text};
 pub use stopwords::is_stopword;

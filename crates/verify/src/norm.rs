@@ -7,6 +7,7 @@ use regex::Regex;
 use rust_stemmers::{Algorithm, Stemmer};
 
 use crosscheck_model::Span;
+use crosscheck_text::{MONTHS, WEEKDAYS};
 
 static STEMMER: Lazy<Stemmer> = Lazy::new(|| Stemmer::create(Algorithm::English));
 
@@ -92,27 +93,6 @@ const NUMBER_WORDS: &[(&str, &str)] = &[
     ("fifth", "5th"),
 ];
 
-const CALENDAR: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
-
 const NEGATIONS: &[&str] = &[
     "not", "no", "never", "nobody", "nothing", "none", "neither", "nor",
 ];
@@ -163,7 +143,7 @@ fn split_unit(part: &str) -> Option<(&str, &str)> {
 fn push(out: &mut Vec<Word>, part: &str, span: Span, capital: bool) {
     let (key, class) = if let Some((_, digits)) = NUMBER_WORDS.iter().find(|(w, _)| *w == part) {
         (digits.to_string(), Class::Value)
-    } else if part.starts_with(|c: char| c.is_ascii_digit()) || CALENDAR.contains(&part) {
+    } else if part.starts_with(|c: char| c.is_ascii_digit()) || is_calendar_word(part) {
         (part.to_string(), Class::Value)
     } else if NEGATIONS.contains(&part) {
         ("not".to_string(), Class::Negation)
@@ -280,4 +260,9 @@ mod tests {
             ]
         );
     }
+}
+
+/// Month and weekday names are values to compare; "may" is left out as it is mostly the verb.
+fn is_calendar_word(word: &str) -> bool {
+    (word != "may" && MONTHS.contains(&word)) || WEEKDAYS.contains(&word)
 }
