@@ -206,6 +206,11 @@ fn is_initialism(bytes: &[u8], stop: usize) -> bool {
     stop >= 2 && (bytes[stop - 2] == b'.' || !bytes[stop - 2].is_ascii_alphanumeric())
 }
 
+/// Month and weekday names are values to compare; "may" is left out as it is mostly the verb.
+fn is_calendar_word(word: &str) -> bool {
+    (word != "may" && MONTHS.contains(&word)) || WEEKDAYS.contains(&word)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,9 +265,4 @@ mod tests {
             ]
         );
     }
-}
-
-/// Month and weekday names are values to compare; "may" is left out as it is mostly the verb.
-fn is_calendar_word(word: &str) -> bool {
-    (word != "may" && MONTHS.contains(&word)) || WEEKDAYS.contains(&word)
 }
