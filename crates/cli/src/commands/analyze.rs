@@ -1,11 +1,10 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
-use crosscheck_model::{Analysis, SentenceEmbedder};
+use crosscheck_model::Analysis;
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum Format {
@@ -31,12 +30,8 @@ pub struct Args {
     /// Write the report to this file instead of standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
-    /// Sentence-embedding model directory (default: $CROSSCHECK_MODEL or the fetched model).
-    #[arg(long)]
-    model: Option<PathBuf>,
-    /// Match lexically only, even when a model is installed.
-    #[arg(long, conflicts_with = "model")]
-    no_model: bool,
+    #[command(flatten)]
+    model: super::ModelArgs,
     /// Print how long reading and analysing took, to standard error.
     #[arg(long)]
     timings: bool,
@@ -60,12 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             skipped: ingested.skipped,
         }
     } else {
-        let embedder = if args.no_model {
-            None
-        } else {
-            crosscheck_embed::load_optional(args.model.as_deref())
-                .map(|e| Arc::new(e) as Arc<dyn SentenceEmbedder>)
-        };
+        let embedder = args.model.embedder();
         let opts = crosscheck_pipeline::Options { embedder };
         let mut analysis = crosscheck_pipeline::analyze(ingested.documents, &opts);
         analysis.skipped = ingested.skipped;

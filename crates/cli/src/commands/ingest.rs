@@ -1,10 +1,8 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context;
-use crosscheck_model::SentenceEmbedder;
 use crosscheck_server::{Library, Outcome};
 use crosscheck_store::{DuplicateBy, Store};
 
@@ -16,12 +14,8 @@ pub struct Args {
     /// Files or folders (read recursively).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Sentence-embedding model directory (default: $CROSSCHECK_MODEL or the fetched model).
-    #[arg(long)]
-    model: Option<PathBuf>,
-    /// Match lexically only, even when a model is installed.
-    #[arg(long, conflicts_with = "model")]
-    no_model: bool,
+    #[command(flatten)]
+    model: super::ModelArgs,
     /// Store the articles but leave the analysis of their stories to a later run or the server.
     #[arg(long)]
     no_analysis: bool,
@@ -76,12 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         touched.len()
     );
     if !args.no_analysis {
-        let embedder = if args.no_model {
-            None
-        } else {
-            crosscheck_embed::load_optional(args.model.as_deref())
-                .map(|e| Arc::new(e) as Arc<dyn SentenceEmbedder>)
-        };
+        let embedder = args.model.embedder();
         let opts = crosscheck_pipeline::Options { embedder };
         drop(store);
         let n = crosscheck_server::analyze_stale(&args.db, &opts).context("cannot analyse")?;

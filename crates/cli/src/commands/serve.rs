@@ -1,11 +1,9 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use crosscheck_model::SentenceEmbedder;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -31,12 +29,8 @@ pub struct Args {
     /// Largest accepted request body, in bytes.
     #[arg(long, default_value_t = crosscheck_server::DEFAULT_MAX_BODY)]
     max_body: usize,
-    /// Sentence-embedding model directory (default: $CROSSCHECK_MODEL or the fetched model).
-    #[arg(long)]
-    model: Option<PathBuf>,
-    /// Match lexically only, even when a model is installed.
-    #[arg(long, conflicts_with = "model")]
-    no_model: bool,
+    #[command(flatten)]
+    model: super::ModelArgs,
     /// Store articles without analysing their stories (they stay pending for a later
     /// `crosscheck ingest` or `serve` to analyse).
     #[arg(long)]
@@ -63,11 +57,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         None => Vec::new(),
     };
-    let embedder = if args.no_model || args.no_analysis {
+    let embedder = if args.no_analysis {
         None
     } else {
-        crosscheck_embed::load_optional(args.model.as_deref())
-            .map(|e| Arc::new(e) as Arc<dyn SentenceEmbedder>)
+        args.model.embedder()
     };
     crosscheck_server::run(crosscheck_server::Config {
         db: args.db,
