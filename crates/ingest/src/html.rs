@@ -80,14 +80,7 @@ pub(crate) fn document_from_html_with_charset(
     doc.url = url
         .map(str::to_string)
         .or_else(|| (!meta.url.is_empty()).then(|| meta.url.clone()));
-    let host = doc
-        .url
-        .as_deref()
-        .and_then(|u| url::Url::parse(u).ok())
-        .and_then(|u| {
-            u.host_str()
-                .map(|h| h.trim_start_matches("www.").to_string())
-        });
+    let host = doc.url.as_deref().and_then(crate::domain_of);
     doc.outlet = Some(clean(&meta.sitename))
         .filter(|s| !s.is_empty())
         .or(host)

@@ -114,14 +114,7 @@ fn article(line: &[u8], stem: &str, n: usize, source: &str) -> Result<Document, 
     if let Some(outlet) = a.outlet.filter(|o| !o.trim().is_empty()) {
         doc.outlet = Some(outlet);
     } else if doc.outlet.is_none() {
-        doc.outlet = doc
-            .url
-            .as_deref()
-            .and_then(|u| url::Url::parse(u).ok())
-            .and_then(|u| {
-                u.host_str()
-                    .map(|h| h.trim_start_matches("www.").to_string())
-            });
+        doc.outlet = doc.url.as_deref().and_then(crate::domain_of);
     }
     if let Some(title) = a.title.filter(|t| !t.trim().is_empty()) {
         doc.title = Some(title.trim().to_string());

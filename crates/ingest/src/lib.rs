@@ -153,6 +153,13 @@ fn collect_files(
     }
 }
 
+/// The domain of a URL without its `www.`: the outlet of a page that does not name its site.
+pub(crate) fn domain_of(url: &str) -> Option<String> {
+    let url = url::Url::parse(url).ok()?;
+    url.host_str()
+        .map(|h| h.trim_start_matches("www.").to_string())
+}
+
 /// The file name without directories and without format and compression extensions
 /// (`html/001.html.gz` → `001`).
 pub(crate) fn stem_of(source: &str) -> String {

@@ -12,12 +12,14 @@
 //! Article text is untrusted: every renderer escapes it for its format ([`escape_html`],
 //! [`safe_url`] for links).
 
+mod documents;
 mod html;
 mod json;
 mod markdown;
 mod terminal;
 mod view;
 
+pub use documents::documents_table;
 pub use html::{
     escape_html, html, html_story, html_story_section, safe_url, HTML_SCRIPT, HTML_STYLE,
 };

@@ -78,7 +78,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Format::Json => crosscheck_report::json(&analysis),
         Format::Md => crosscheck_report::markdown(&analysis),
         Format::Html => crosscheck_report::html(&analysis),
-        Format::Documents => documents_table(&analysis),
+        Format::Documents => crosscheck_report::documents_table(&analysis),
     };
     match &args.output {
         Some(path) => std::fs::write(path, rendered)
@@ -98,46 +98,4 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
-}
-
-/// One row per document read: what `analyze` saw before any analysis.
-fn documents_table(analysis: &Analysis) -> String {
-    fn cell(s: &str, width: usize) -> String {
-        let s: String = s.chars().filter(|c| !c.is_control()).collect();
-        if s.chars().count() <= width {
-            format!("{s:<width$}")
-        } else {
-            let cut: String = s.chars().take(width - 1).collect();
-            format!("{cut}…")
-        }
-    }
-    let mut out = format!(
-        "{} {} {} {:>6} {:>5}\n",
-        cell("OUTLET", 24),
-        cell("TITLE", 48),
-        cell("DATE", 10),
-        "WORDS",
-        "PARAS"
-    );
-    for d in &analysis.documents {
-        out.push_str(&format!(
-            "{} {} {} {:>6} {:>5}\n",
-            cell(d.outlet_or_source(), 24),
-            cell(d.title.as_deref().unwrap_or("-"), 48),
-            cell(
-                d.published
-                    .as_deref()
-                    .map_or("-", |p| p.get(..10).unwrap_or(p)),
-                10
-            ),
-            d.word_count(),
-            d.paragraphs().count()
-        ));
-    }
-    out.push_str(&format!(
-        "{} documents, {} inputs skipped\n",
-        analysis.documents.len(),
-        analysis.skipped.len()
-    ));
-    out
 }

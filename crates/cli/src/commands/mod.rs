@@ -22,6 +22,12 @@ pub struct ModelArgs {
     no_model: bool,
 }
 
+/// The model of the commands where it is opt-in (verification and benchmarks): loaded only
+/// when `--model DIR` names one, so their figures stay lexical by default.
+pub fn requested_model(dir: Option<&std::path::Path>) -> Option<crosscheck_embed::Embedder> {
+    dir.and_then(|d| crosscheck_embed::load_optional(Some(d)))
+}
+
 impl ModelArgs {
     pub fn embedder(&self) -> Option<Arc<dyn SentenceEmbedder>> {
         if self.no_model {

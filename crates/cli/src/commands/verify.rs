@@ -3,7 +3,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use crosscheck_model::Document;
+use crosscheck_model::{Document, SentenceEmbedder};
 use crosscheck_verify::{Status, Verification};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -39,13 +39,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let claims = read(&args.claim)?;
     let claim = join(claims);
-    let embedder = args
-        .model
-        .as_deref()
-        .and_then(|dir| crosscheck_embed::load_optional(Some(dir)));
-    let embedder = embedder
-        .as_ref()
-        .map(|e| e as &dyn crosscheck_model::SentenceEmbedder);
+    let embedder = super::requested_model(args.model.as_deref());
+    let embedder = embedder.as_ref().map(|e| e as &dyn SentenceEmbedder);
     let verification = crosscheck_verify::verify(&sources, &claim, embedder);
     let rendered = match args.format {
         Format::Text => text(&verification),

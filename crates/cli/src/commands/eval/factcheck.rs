@@ -2,6 +2,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crosscheck_eval::factcheck;
+use crosscheck_model::SentenceEmbedder;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -31,13 +32,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(p) => factcheck::read_baselines(p)?,
         None => Default::default(),
     };
-    let embedder = args
-        .model
-        .as_deref()
-        .and_then(|dir| crosscheck_embed::load_optional(Some(dir)));
-    let embedder = embedder
-        .as_ref()
-        .map(|e| e as &dyn crosscheck_model::SentenceEmbedder);
+    let embedder = crate::commands::requested_model(args.model.as_deref());
+    let embedder = embedder.as_ref().map(|e| e as &dyn SentenceEmbedder);
     let report = factcheck::evaluate(&items, &baselines, embedder);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);

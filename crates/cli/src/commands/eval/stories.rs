@@ -18,10 +18,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let embedder = match &args.model {
-        Some(dir) => crosscheck_embed::load_optional(Some(dir)),
-        None => None,
-    };
+    let embedder = crate::commands::requested_model(args.model.as_deref());
     let r = crosscheck_eval::stories::evaluate(
         &args.file,
         embedder.as_ref().map(|e| e as &dyn SentenceEmbedder),
