@@ -1,7 +1,7 @@
 //! Embedding throughput on real news sentences: the seed articles plus FRANK's validation
 //! articles and summaries, segmented as the pipeline does.
 //!
-//!   cargo run --release -p crosscheck-embed --example bench -- [MODEL_DIR] [MAX_SENTENCES] [BATCH]
+//!   cargo run --release -p crosscheck-embed --example bench -- [MODEL_DIR] [MAX_SENTENCES] [BATCH_TOKENS]
 //!
 //! Threads follow RAYON_NUM_THREADS (default: all cores). Prints sentences per second for a
 //! first pass, then the time of a second, cached pass over the same sentences.
@@ -18,7 +18,7 @@ fn main() -> anyhow::Result<()> {
     let limit: usize = args.next().map_or(Ok(2000), |s| s.parse())?;
     let batch: usize = args
         .next()
-        .map_or(Ok(crosscheck_embed::DEFAULT_BATCH_SIZE), |s| s.parse())?;
+        .map_or(Ok(crosscheck_embed::DEFAULT_BATCH_TOKENS), |s| s.parse())?;
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
 
     let mut texts: Vec<String> = Vec::new();
@@ -50,9 +50,21 @@ fn main() -> anyhow::Result<()> {
     sentences.truncate(limit);
     let refs: Vec<&str> = sentences.iter().map(String::as_str).collect();
     let chars: usize = refs.iter().map(|s| s.chars().count()).sum();
+    let tokenizer =
+        tokenizers::Tokenizer::from_file(dir.join("tokenizer.json")).map_err(anyhow::Error::msg)?;
+    let mut tokens = 0;
+    for s in &refs {
+        let encoding = tokenizer.encode(*s, true).map_err(anyhow::Error::msg)?;
+        // The shipped tokenizer pads to a fixed length: count the real tokens only.
+        tokens += encoding
+            .get_attention_mask()
+            .iter()
+            .filter(|&&m| m == 1)
+            .count();
+    }
 
     let t = Instant::now();
-    let embedder = Embedder::load(&dir)?.with_batch_size(batch);
+    let embedder = Embedder::load(&dir)?.with_batch_tokens(batch);
     let load = t.elapsed().as_secs_f64();
 
     // The first pass runs the model on every distinct sentence; the second is served from
@@ -66,12 +78,13 @@ fn main() -> anyhow::Result<()> {
     let warm = t.elapsed().as_secs_f64();
 
     println!(
-        "model {} | threads {} | batch {} | {} sentences, {:.0} chars avg | load {:.2}s",
+        "model {} | threads {} | batch {} tokens | {} sentences, {:.0} chars and {:.1} tokens avg | load {:.2}s",
         embedder.name(),
         rayon::current_num_threads(),
         batch,
         refs.len(),
         chars as f64 / refs.len().max(1) as f64,
+        tokens as f64 / refs.len().max(1) as f64,
         load
     );
     println!(

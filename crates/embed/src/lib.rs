@@ -1,11 +1,16 @@
-//! Optional sentence embeddings (BERT-family models via candle) for paraphrase matching.
+//! Optional sentence embeddings (BERT-family models) for paraphrase matching.
 //!
 //! [`Embedder`] loads a Hugging Face sentence model from a local directory (`config.json`,
 //! `tokenizer.json`, `model.safetensors`; `sentence_bert_config.json` and
 //! `1_Pooling/config.json` when present) and computes what sentence-transformers computes:
-//! token embeddings from BERT, mean-pooled over the attention mask (or the CLS token when the
+//! token embeddings from BERT, mean-pooled over the sentence's tokens (or the CLS token when the
 //! pooling config says so), L2-normalised. Nothing is ever downloaded at run time: the model is
-//! installed once with `crosscheck model fetch` or `scripts/get-model.sh`.
+//! installed once with `crosscheck model fetch` or `scripts/get-model.sh`. The weights are read
+//! with candle; the forward pass is in [`bert`] (why: see there).
+
+mod bert;
+mod math;
+mod matmul;
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
@@ -15,11 +20,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use anyhow::{bail, Context};
-use candle_core::{DType, Device, Tensor, D};
-use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config};
 use crosscheck_model::SentenceEmbedder;
+use rayon::prelude::*;
 use tokenizers::{Tokenizer, TruncationParams};
+
+use bert::{Config, Encoder, Workspace};
 
 /// The model `crosscheck model fetch` installs and [`default_model_dir`] points at.
 pub const DEFAULT_MODEL: &str = "all-MiniLM-L6-v2";
@@ -35,10 +40,10 @@ pub const FETCH_SCRIPT: &str = include_str!("fetch_model.py");
 /// Files a model directory must hold for [`Embedder::load`].
 pub const REQUIRED_FILES: [&str; 3] = ["config.json", "tokenizer.json", "model.safetensors"];
 
-/// Sentences per forward pass by default. Batches are formed after sorting by token length, so
-/// padding stays small. On the 2-core bench, 8 to 16 used the least CPU; 32 and 64 cost 35% and
-/// 85% more, mostly page faults from the larger intermediate tensors.
-pub const DEFAULT_BATCH_SIZE: usize = 16;
+/// Tokens per forward pass by default (a sentence longer than this is a batch of its own).
+/// A batch runs on one core; its activations (about 15 KiB per token for MiniLM) stay in the
+/// caches, and a long input makes many batches to share among the cores.
+pub const DEFAULT_BATCH_TOKENS: usize = 512;
 
 /// Cached vectors kept before the cache is emptied: at 384 floats a vector this is about
 /// 150 MB, enough for every sentence of a large run while bounding a long-lived server.
@@ -108,12 +113,11 @@ enum Pooling {
 /// A BERT-family sentence model on the CPU, with a per-instance cache so that each distinct
 /// sentence is embedded once however many stages ask for it.
 pub struct Embedder {
-    model: BertModel,
+    encoder: Encoder,
     tokenizer: Tokenizer,
-    device: Device,
     pooling: Pooling,
     max_tokens: usize,
-    batch_size: usize,
+    batch_tokens: usize,
     name: String,
     cache: Mutex<HashMap<u128, Vec<f32>>>,
 }
@@ -137,8 +141,8 @@ impl Embedder {
 
         let mut tokenizer = Tokenizer::from_file(dir.join("tokenizer.json"))
             .map_err(|e| anyhow::anyhow!("{}: {e}", dir.join("tokenizer.json").display()))?;
-        // Shipped tokenizer.json files often pad every input to a fixed length; padding is
-        // done here per batch instead, to the longest sentence of the batch.
+        // Shipped tokenizer.json files often pad every input to a fixed length; the encoder
+        // needs no padding at all, as it stacks the sentences of a batch (see `bert`).
         tokenizer.with_padding(None);
         tokenizer
             .with_truncation(Some(TruncationParams {
@@ -147,14 +151,8 @@ impl Embedder {
             }))
             .map_err(|e| anyhow::anyhow!("tokenizer truncation: {e}"))?;
 
-        let device = Device::Cpu;
-        let weights_path = dir.join("model.safetensors");
-        let weights =
-            std::fs::read(&weights_path).with_context(|| weights_path.display().to_string())?;
-        let vb = VarBuilder::from_buffered_safetensors(weights, DType::F32, &device)
-            .with_context(|| weights_path.display().to_string())?;
-        let model = BertModel::load(vb, &config)
-            .with_context(|| format!("{}: not a BERT model", weights_path.display()))?;
+        let encoder = Encoder::load(&config, &dir.join("model.safetensors"))
+            .with_context(|| format!("{}: not a usable BERT model", dir.display()))?;
 
         let name = dir
             .canonicalize()
@@ -165,20 +163,19 @@ impl Embedder {
                 |n| n.to_string_lossy().into_owned(),
             );
         Ok(Self {
-            model,
+            encoder,
             tokenizer,
-            device,
             pooling,
             max_tokens,
-            batch_size: DEFAULT_BATCH_SIZE,
+            batch_tokens: DEFAULT_BATCH_TOKENS,
             name,
             cache: Mutex::new(HashMap::new()),
         })
     }
 
-    /// Sets the number of sentences per forward pass (at least 1).
-    pub fn with_batch_size(mut self, batch_size: usize) -> Self {
-        self.batch_size = batch_size.max(1);
+    /// Sets the number of tokens per forward pass (a longer sentence still goes whole).
+    pub fn with_batch_tokens(mut self, batch_tokens: usize) -> Self {
+        self.batch_tokens = batch_tokens.max(1);
         self
     }
 
@@ -195,55 +192,69 @@ impl Embedder {
             .map_err(|e| anyhow::anyhow!("tokenizer: {e}"))?;
         let ids: Vec<&[u32]> = encodings.iter().map(|e| e.get_ids()).collect();
 
-        // Sorting by length keeps sentences of similar length together, so each batch pads
-        // little; the stable sort and index list put the vectors back in input order.
-        let mut order: Vec<usize> = (0..ids.len()).collect();
-        order.sort_by_key(|&i| ids[i].len());
+        // Each sentence's vector is independent of its batch (nothing is padded), so the
+        // grouping changes only the speed.
+        let mut batches: Vec<Vec<usize>> = Vec::new();
+        let mut tokens = 0;
+        for (i, sentence) in ids.iter().enumerate() {
+            let len = sentence.len();
+            match batches.last_mut() {
+                Some(batch) if tokens + len <= self.batch_tokens => batch.push(i),
+                _ => {
+                    batches.push(vec![i]);
+                    tokens = 0;
+                }
+            }
+            tokens += len;
+        }
+        let vectors = batches
+            .par_iter()
+            .map_init(Workspace::default, |ws, batch| {
+                let rows: Vec<&[u32]> = batch.iter().map(|&i| ids[i]).collect();
+                self.pool(&rows, ws)
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let mut out = vec![Vec::new(); ids.len()];
-        for batch in order.chunks(self.batch_size) {
-            let rows: Vec<&[u32]> = batch.iter().map(|&i| ids[i]).collect();
-            for (&i, vector) in batch.iter().zip(self.forward(&rows)?) {
+        for (batch, vectors) in batches.iter().zip(vectors) {
+            for (&i, vector) in batch.iter().zip(vectors) {
                 out[i] = vector;
             }
         }
         Ok(out)
     }
 
-    fn forward(&self, rows: &[&[u32]]) -> anyhow::Result<Vec<Vec<f32>>> {
-        let width = rows.iter().map(|r| r.len()).max().unwrap_or(0).max(1);
-        let mut ids = Vec::with_capacity(rows.len() * width);
-        let mut mask = Vec::with_capacity(rows.len() * width);
-        for row in rows {
-            ids.extend_from_slice(row);
-            ids.extend(std::iter::repeat_n(0u32, width - row.len()));
-            mask.extend(std::iter::repeat_n(1u32, row.len()));
-            mask.extend(std::iter::repeat_n(0u32, width - row.len()));
-        }
-        let shape = (rows.len(), width);
-        let ids = Tensor::from_vec(ids, shape, &self.device)?;
-        let mask = Tensor::from_vec(mask, shape, &self.device)?;
-        let token_types = ids.zeros_like()?;
-        let hidden = self.model.forward(&ids, &token_types, Some(&mask))?;
-
-        let pooled = match self.pooling {
-            Pooling::Mean => {
-                let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
-                // An empty input still has [CLS] and [SEP], so the count is never zero for
-                // real tokenizers; the clamp mirrors sentence-transformers' guard anyway.
-                let counts = mask.sum(1)?.clamp(1e-9f32, f32::MAX)?;
-                hidden
-                    .broadcast_mul(&mask)?
-                    .sum(1)?
-                    .broadcast_div(&counts)?
+    fn pool(&self, rows: &[&[u32]], ws: &mut Workspace) -> anyhow::Result<Vec<Vec<f32>>> {
+        let h = self.encoder.hidden_size();
+        let hidden = self.encoder.forward(rows, ws)?;
+        let mut first = 0;
+        let mut out = Vec::with_capacity(rows.len());
+        for ids in rows {
+            let states = &hidden[first * h..(first + ids.len()) * h];
+            first += ids.len();
+            let mut v = vec![0.0f32; h];
+            match self.pooling {
+                Pooling::Mean => {
+                    for state in states.chunks_exact(h) {
+                        for (v, &x) in v.iter_mut().zip(state) {
+                            *v += x;
+                        }
+                    }
+                    // Real tokenizers add [CLS] and [SEP] even to an empty input; the guard
+                    // mirrors sentence-transformers' clamp of the token count.
+                    let n = ids.len().max(1) as f32;
+                    v.iter_mut().for_each(|x| *x /= n);
+                }
+                Pooling::Cls => {
+                    if let Some(cls) = states.get(..h) {
+                        v.copy_from_slice(cls);
+                    }
+                }
             }
-            Pooling::Cls => hidden.narrow(1, 0, 1)?.squeeze(1)?,
-        };
-        let norms = pooled
-            .sqr()?
-            .sum_keepdim(D::Minus1)?
-            .sqrt()?
-            .clamp(1e-12f32, f32::MAX)?;
-        Ok(pooled.broadcast_div(&norms)?.to_vec2::<f32>()?)
+            let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
+            v.iter_mut().for_each(|x| *x /= norm);
+            out.push(v);
+        }
+        Ok(out)
     }
 }
 

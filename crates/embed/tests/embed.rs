@@ -50,11 +50,11 @@ fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
 }
 
 #[test]
-fn matches_numpy_reference_when_batched_and_padded() {
+fn matches_numpy_reference_when_batched() {
     let Some(embedder) = model() else { return };
     let reference = reference();
     assert_eq!(embedder.max_tokens(), reference.max_seq_length);
-    // One call embeds every sentence in padded batches, while the reference ran each alone.
+    // One call embeds every sentence in shared batches, while the reference ran each alone.
     let texts: Vec<&str> = reference
         .sentences
         .iter()
@@ -82,6 +82,20 @@ fn each_sentence_alone_matches_too() {
         let got = embedder.embed_uncached(&[&s.text]).unwrap();
         assert!(max_abs_diff(&got[0], &s.vector) < 1e-5, "{:?}", s.text);
     }
+}
+
+#[test]
+fn batching_changes_no_bit_of_any_vector() {
+    let Some(embedder) = model() else { return };
+    let texts: Vec<String> = reference().sentences.into_iter().map(|s| s.text).collect();
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let default = embedder.embed_uncached(&texts).unwrap();
+    // One sentence per batch, spread over the threads.
+    let single = embedder
+        .with_batch_tokens(1)
+        .embed_uncached(&texts)
+        .unwrap();
+    assert_eq!(default, single);
 }
 
 #[test]
