@@ -34,12 +34,18 @@ pub struct Config {
     hidden_act: String,
     pub max_position_embeddings: usize,
     vocab_size: usize,
+    #[serde(default = "default_type_vocab")]
+    type_vocab_size: usize,
     #[serde(default = "default_position_type")]
     position_embedding_type: String,
 }
 
 fn default_eps() -> f64 {
     1e-12
+}
+
+fn default_type_vocab() -> usize {
+    2
 }
 
 fn default_act() -> String {
@@ -159,6 +165,9 @@ impl Encoder {
         if h == 0 || heads == 0 || !h.is_multiple_of(heads) {
             bail!("hidden size {h} is not a multiple of {heads} attention heads");
         }
+        if config.type_vocab_size == 0 {
+            bail!("the model has no token type embeddings");
+        }
         if config.position_embedding_type != "absolute" {
             bail!(
                 "position embeddings {:?} are not supported (only absolute)",
@@ -189,15 +198,9 @@ impl Encoder {
         );
         let word = t.take("embeddings.word_embeddings.weight", &[vocab, h])?;
         let position = t.take("embeddings.position_embeddings.weight", &[positions, h])?;
-        let types = t
-            .map
-            .get(&format!("{prefix}embeddings.token_type_embeddings.weight"));
-        let type_rows = types.map_or(0, |t| t.dims().first().copied().unwrap_or(0));
-        let mut token_type = t.take("embeddings.token_type_embeddings.weight", &[type_rows, h])?;
+        let types = config.type_vocab_size;
+        let mut token_type = t.take("embeddings.token_type_embeddings.weight", &[types, h])?;
         token_type.truncate(h);
-        if token_type.len() != h {
-            bail!("{}: empty token type embeddings", path.display());
-        }
         let embedding_norm = t.norm("embeddings.LayerNorm", h)?;
 
         let mut layers = Vec::with_capacity(config.num_hidden_layers);
