@@ -30,6 +30,8 @@ echo "crosscheck threads: $THREADS"
 
 run_crosscheck() { # file label
   local log="$OUT/time-$2.txt"
+  # Other work on the machine slows the two-threaded run more than the one-threaded baseline.
+  echo "  load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
   RAYON_NUM_THREADS=$THREADS /usr/bin/time -v "$BIN" eval stories "$1" --json \
     > "$OUT/crosscheck-$2.json" 2> "$log"
   local rss
@@ -68,8 +70,10 @@ fi
 
 for n in $SIZES; do
   f="$OUT/stories-$n.jsonl"
-  if [ ! -s "$f" ]; then
-    python3 bench/make_stories_corpus.py "$n" "$f" --seed 1
+  # Rebuilt when missing or older than its generator.
+  if [ ! -s "$f" ] || [ bench/make_stories_corpus.py -nt "$f" ]; then
+    python3 bench/make_stories_corpus.py "$n" "$f.tmp" --seed 1
+    mv "$f.tmp" "$f"
   fi
   echo "== synthetic corpus: $n articles ($f, $(du -h "$f" | cut -f1))"
   run_crosscheck "$f" "$n"

@@ -5,6 +5,7 @@
 //! the gold `story` label. The file is streamed in batches, so memory stays bounded by the story
 //! index, not by the corpus.
 
+use std::borrow::Cow;
 use std::io::BufRead;
 use std::path::Path;
 use std::time::Instant;
@@ -40,15 +41,17 @@ pub struct StoriesReport {
     pub model: Option<String>,
 }
 
+/// Fields borrow from the line where JSON escapes allow.
 #[derive(Deserialize)]
-struct Line {
-    text: String,
-    #[serde(default)]
-    id: Option<String>,
-    #[serde(default)]
-    title: Option<String>,
-    #[serde(default)]
-    published: Option<String>,
+struct Line<'a> {
+    #[serde(borrow)]
+    text: Cow<'a, str>,
+    #[serde(default, borrow)]
+    id: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    title: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    published: Option<Cow<'a, str>>,
     #[serde(default)]
     story: Option<serde_json::Value>,
 }
@@ -140,20 +143,23 @@ fn read_batch(
     line_no: &mut usize,
     embedder: Option<&dyn SentenceEmbedder>,
 ) -> anyhow::Result<Vec<Option<Parsed>>> {
-    let mut lines = Vec::with_capacity(BATCH);
+    // One buffer for the whole batch rather than a string per line.
+    let mut buf: Vec<u8> = Vec::new();
+    let mut ends: Vec<usize> = Vec::with_capacity(BATCH);
     for _ in 0..BATCH {
-        let mut l = String::new();
-        if reader.read_line(&mut l)? == 0 {
+        if reader.read_until(b'\n', &mut buf)? == 0 {
             break;
         }
-        lines.push(l);
+        ends.push(buf.len());
     }
     let base = *line_no;
-    *line_no += lines.len();
-    Ok(lines
-        .par_iter()
-        .enumerate()
-        .map(|(i, l)| parse(l, base + i + 1, embedder.is_some()))
+    *line_no += ends.len();
+    Ok((0..ends.len())
+        .into_par_iter()
+        .map(|i| {
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            parse(&buf[start..ends[i]], base + i + 1, embedder.is_some())
+        })
         .collect())
 }
 
@@ -172,12 +178,12 @@ fn embed(parsed: &[Parsed], embedder: Option<&dyn SentenceEmbedder>) -> Vec<Opti
     }
 }
 
-fn parse(line: &str, line_no: usize, want_lead: bool) -> Option<Parsed> {
-    let line = line.trim();
+fn parse(line: &[u8], line_no: usize, want_lead: bool) -> Option<Parsed> {
+    let line = line.trim_ascii();
     if line.is_empty() {
         return None;
     }
-    let l: Line = serde_json::from_str(line).ok()?;
+    let l: Line = serde_json::from_slice(line).ok()?;
     let day = l
         .published
         .as_deref()
@@ -196,7 +202,9 @@ fn parse(line: &str, line_no: usize, want_lead: bool) -> Option<Parsed> {
         other => other.to_string(),
     });
     Some(Parsed {
-        id: l.id.unwrap_or_else(|| format!("line {line_no}")),
+        id: l
+            .id
+            .map_or_else(|| format!("line {line_no}"), Cow::into_owned),
         lead: want_lead.then(|| lead_text(l.title.as_deref(), &l.text)),
         features,
         story,

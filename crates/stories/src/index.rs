@@ -11,10 +11,17 @@
 //! Candidates come from an inverted index from words to the stories whose centroid holds them;
 //! only the most recent postings of a word are read, which bounds the work per document however
 //! large the corpus (versions of one event appear close together in a news stream).
+//!
+//! Placing is as if one document at a time, but runs in small batches: reading postings and
+//! scoring candidates is done for the whole batch in parallel against the index as it stood
+//! before it, and only the stories that the batch itself changed are rescored in order (see
+//! `StoryIndex::place_batch`). Results do not depend on the number of threads.
 
 use crosscheck_model::{Document, SentenceEmbedder, Story};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::cell::RefCell;
+use std::sync::OnceLock;
 
 use crate::features::{fnv64, fnv_extend, DocFeatures};
 
@@ -25,11 +32,16 @@ pub const PROFILE_TERMS: usize = 64;
 /// How many words a story's centroid keeps.
 pub const CENTROID_TERMS: usize = 128;
 /// How many of its heaviest words a new document looks up in the inverted index.
-const QUERY_TERMS: usize = 24;
+const QUERY_TERMS: usize = 12;
 /// How many of the latest postings of a word are read.
-const RECENT_POSTINGS: usize = 256;
+const RECENT_POSTINGS: usize = 128;
 /// Candidate stories (by number of query words their centroid holds) that are scored in full.
-const MAX_CANDIDATES: usize = 32;
+const MAX_CANDIDATES: usize = 16;
+/// Documents placed against one snapshot of the index (see `StoryIndex::place_batch`): large
+/// enough to keep the threads busy, small enough that few of its candidates change under it.
+const PLACE_BATCH: usize = 64;
+/// Shards of the inverted index, updated in parallel.
+const POSTING_SHARDS: usize = 16;
 /// Average TF-IDF cosine to a story's members needed to join it. Unrelated news articles score
 /// a few hundredths (they share only common words, which IDF discounts), while a rewrite or a
 /// summary of the same report shares its names, places and topic words and scores several
@@ -68,8 +80,8 @@ pub struct StoryIndex {
     ids: Vec<Box<str>>,
     titles: Vec<Box<str>>,
     fingerprints: Vec<u64>,
-    postings: FxHashMap<u32, Vec<u32>>,
-    counts: Vec<u16>,
+    /// Word -> stories whose centroid gained it, oldest first; [`POSTING_SHARDS`] maps by word.
+    postings: Vec<FxHashMap<u32, Vec<u32>>>,
 }
 
 impl StoryIndex {
@@ -127,13 +139,26 @@ impl StoryIndex {
         for (_, f, _) in &items {
             self.observe(f);
         }
-        let vectors: Vec<Vec<(u32, f32)>> =
-            items.par_iter().map(|(_, f, _)| self.vector(f)).collect();
-        items
-            .into_iter()
-            .zip(vectors)
-            .map(|((id, f, e), v)| self.place(id, f, v, e))
-            .collect()
+        let mut pending: Vec<Pending> = items
+            .into_par_iter()
+            .map(|(id, f, e)| {
+                let v = self.vector(f);
+                Pending {
+                    id,
+                    f,
+                    query: query_terms(&v),
+                    v,
+                    emb: e,
+                }
+            })
+            .collect();
+        let mut out = Vec::with_capacity(pending.len());
+        while !pending.is_empty() {
+            let rest = pending.split_off(pending.len().min(PLACE_BATCH));
+            out.extend(self.place_batch(pending));
+            pending = rest;
+        }
+        out
     }
 
     /// Counts a document's words into the document frequencies, without placing it.
@@ -148,18 +173,99 @@ impl StoryIndex {
     /// optional unit-length embedding of its lead ([`lead_text`]). Returns its story index.
     pub fn insert(&mut self, id: &str, f: &DocFeatures, embedding: Option<Vec<f32>>) -> usize {
         let v = self.vector(f);
-        self.place(id, f, v, embedding)
+        let doc = Pending {
+            id,
+            f,
+            query: query_terms(&v),
+            v,
+            emb: embedding,
+        };
+        self.place_batch(vec![doc])[0]
     }
 
+    /// Places documents in order, as if one at a time, but with the expensive part (reading
+    /// postings and scoring candidate stories) done in parallel against the index as it was
+    /// before the batch. What that snapshot cannot know, the stories that earlier documents of
+    /// the batch opened or changed, is then checked exactly and in order, through a small
+    /// index of those stories' words. The outcome depends only on the documents and their
+    /// order, never on the number of threads.
+    fn place_batch(&mut self, docs: Vec<Pending>) -> Vec<usize> {
+        let this = &*self;
+        let snapshot: Vec<Vec<(f32, u32)>> = docs
+            .par_iter()
+            .map(|d| this.snapshot_candidates(d))
+            .collect();
+        let mut changed: FxHashSet<u32> = FxHashSet::default();
+        // The words of the changed stories, as linked lists in one vector (no allocation per
+        // word): `latest[word]` is the newest entry, each entry (story, older entry).
+        let mut latest: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut entries: Vec<(u32, u32)> = Vec::new();
+        let mut counts: FxHashMap<u32, u16> = FxHashMap::default();
+        let mut new_postings: Vec<(u32, u32)> = Vec::new();
+        let mut out = Vec::with_capacity(docs.len());
+        for (d, snap) in docs.into_iter().zip(snapshot) {
+            let mut best = snap
+                .into_iter()
+                .find(|(_, s)| !changed.contains(s))
+                .map(|(score, s)| (score, s as usize));
+            // The changed stories are found as the snapshot finds the others: by how many of
+            // the document's query words they hold.
+            counts.clear();
+            for t in &d.query {
+                let mut e = latest.get(t).copied().unwrap_or(u32::MAX);
+                for _ in 0..RECENT_POSTINGS {
+                    let Some(&(s, older)) = entries.get(e as usize) else {
+                        break;
+                    };
+                    let c = counts.entry(s).or_insert(0);
+                    *c = c.saturating_add(1);
+                    e = older;
+                }
+            }
+            let mut cands: Vec<(u16, u32)> = counts.iter().map(|(&s, &c)| (c, s)).collect();
+            if cands.len() > MAX_CANDIDATES {
+                cands.select_nth_unstable_by(MAX_CANDIDATES - 1, |a, b| b.cmp(a));
+                cands.truncate(MAX_CANDIDATES);
+            }
+            for (_, s) in cands {
+                let s = s as usize;
+                if let Some(score) = self.score(s, &d.v, d.f.day, d.emb.as_deref()) {
+                    if better(score, s, best) {
+                        best = Some((score, s));
+                    }
+                }
+            }
+            let (s, gained) = self.place(d.id, d.f, &d.v, d.emb, best.map(|b| b.1));
+            // A story's first change in the batch indexes all its words, later ones only those
+            // its centroid gained.
+            new_postings.extend(gained.iter().map(|&t| (t, s as u32)));
+            let words = if changed.insert(s as u32) {
+                self.stories[s].centroid.iter().map(|x| x.0).collect()
+            } else {
+                gained
+            };
+            for t in words {
+                let older = latest.insert(t, entries.len() as u32).unwrap_or(u32::MAX);
+                entries.push((s as u32, older));
+            }
+            out.push(s);
+        }
+        // Only the next batch's snapshot reads the postings.
+        self.post(&new_postings);
+        out
+    }
+
+    /// Joins the document to story `best`, or opens a new story when there is none. Returns the
+    /// story and the words its centroid gained.
     fn place(
         &mut self,
         id: &str,
         f: &DocFeatures,
-        v: Vec<(u32, f32)>,
+        v: &[(u32, f32)],
         embedding: Option<Vec<f32>>,
-    ) -> usize {
+        best: Option<usize>,
+    ) -> (usize, Vec<u32>) {
         let me = self.story_of.len() as u32;
-        let best = self.best_story(&v, f.day, embedding.as_deref());
         let s = match best {
             Some(s) => s,
             None => {
@@ -173,12 +279,12 @@ impl StoryIndex {
                 self.stories.len() - 1
             }
         };
-        self.join(s, me, &v, f.day, embedding);
+        let gained = self.join(s, me, v, f.day, embedding);
         self.story_of.push(s as u32);
         self.ids.push(id.into());
         self.titles.push(f.title.as_str().into());
         self.fingerprints.push(f.fingerprint);
-        s
+        (s, gained)
     }
 
     /// The story index of document `doc` (insertion number).
@@ -228,24 +334,25 @@ impl StoryIndex {
             .unwrap_or_default()
     }
 
-    fn idf(&self, term: u32) -> f32 {
-        let df = self.df.get(&term).copied().unwrap_or(0) as f64;
+    /// The document's unit TF-IDF vector over its heaviest words, sorted by term.
+    fn vector(&self, f: &DocFeatures) -> Vec<(u32, f32)> {
         // A small index cannot tell a story's own words from common ones: five versions of one
         // event share their names in every document, which plain IDF would weigh as nothing.
         // Counting BACKGROUND_DOCS unrelated articles that lack the word keeps shared names
         // weighty until the index has seen enough news to know better.
-        let n = (self.observed + BACKGROUND_DOCS) as f64;
-        // BM25's IDF, floored so that a word in nearly every document still weighs a little
-        // rather than nothing or less.
-        (((n - df + 0.5) / (df + 0.5)).ln_1p().max(0.01)) as f32
-    }
-
-    /// The document's unit TF-IDF vector over its heaviest words, sorted by term.
-    fn vector(&self, f: &DocFeatures) -> Vec<(u32, f32)> {
+        let n = (self.observed + BACKGROUND_DOCS) as f32;
+        // BM25's IDF, ln(1 + (n - df + 0.5) / (df + 0.5)), is ln(n + 1) - ln(df + 0.5); it is
+        // floored so that a word in nearly every document still weighs a little rather than
+        // nothing or less.
+        let ln_n = (n + 1.0).ln();
         let mut v: Vec<(u32, f32)> = f
             .terms
             .iter()
-            .map(|&(t, tf)| (t, (1.0 + (tf as f32).ln()) * self.idf(t)))
+            .map(|&(t, tf)| {
+                let df = self.df.get(&t).copied().unwrap_or(0);
+                let idf = (ln_n - ln_half(df)).max(0.01);
+                (t, (1.0 + ln_count(tf)) * idf)
+            })
             .collect();
         keep_heaviest(&mut v, PROFILE_TERMS);
         let norm = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
@@ -257,61 +364,72 @@ impl StoryIndex {
         v
     }
 
-    fn best_story(
-        &mut self,
+    /// The stories the document may join, as the index stands, best first: the candidates are
+    /// the stories that hold most of its query words among the latest postings.
+    fn snapshot_candidates(&self, d: &Pending) -> Vec<(f32, u32)> {
+        let cands = COUNTS.with(|counts| {
+            let mut counts = counts.borrow_mut();
+            if counts.len() < self.stories.len() {
+                counts.resize(self.stories.len(), 0);
+            }
+            let mut touched: Vec<u32> = Vec::new();
+            for t in &d.query {
+                if let Some(p) = self.postings.get(shard_of(*t)).and_then(|m| m.get(t)) {
+                    for &s in &p[p.len().saturating_sub(RECENT_POSTINGS)..] {
+                        let c = &mut counts[s as usize];
+                        if *c == 0 {
+                            touched.push(s);
+                        }
+                        *c = c.saturating_add(1);
+                    }
+                }
+            }
+            let mut cands: Vec<(u16, u32)> = touched
+                .iter()
+                .map(|&s| (std::mem::take(&mut counts[s as usize]), s))
+                .collect();
+            if cands.len() > MAX_CANDIDATES {
+                cands.select_nth_unstable_by(MAX_CANDIDATES - 1, |a, b| b.cmp(a));
+                cands.truncate(MAX_CANDIDATES);
+            }
+            cands
+        });
+        let mut found: Vec<(f32, u32)> = cands
+            .into_iter()
+            .filter_map(|(_, s)| {
+                self.score(s as usize, &d.v, d.f.day, d.emb.as_deref())
+                    .map(|score| (score, s))
+            })
+            .collect();
+        // Ties go to the older story, so the outcome never depends on hash order.
+        found.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        found
+    }
+
+    /// The document's score against story `s`, when it is good enough to join it.
+    fn score(
+        &self,
+        s: usize,
         v: &[(u32, f32)],
         day: Option<i32>,
         emb: Option<&[f32]>,
-    ) -> Option<usize> {
-        let mut query: Vec<&(u32, f32)> = v.iter().collect();
-        query.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        query.truncate(QUERY_TERMS);
-        if self.counts.len() < self.stories.len() {
-            self.counts.resize(self.stories.len(), 0);
-        }
-        let mut touched: Vec<u32> = Vec::new();
-        for &&(t, _) in &query {
-            if let Some(p) = self.postings.get(&t) {
-                for &s in &p[p.len().saturating_sub(RECENT_POSTINGS)..] {
-                    let c = &mut self.counts[s as usize];
-                    if *c == 0 {
-                        touched.push(s);
-                    }
-                    *c = c.saturating_add(1);
-                }
+    ) -> Option<f32> {
+        let st = &self.stories[s];
+        if let (Some(d), Some((lo, hi))) = (day, st.days) {
+            if d < lo - MAX_DAY_GAP || d > hi + MAX_DAY_GAP {
+                return None;
             }
         }
-        let mut cands: Vec<(u16, u32)> = touched
-            .iter()
-            .map(|&s| (std::mem::take(&mut self.counts[s as usize]), s))
-            .collect();
-        cands.sort_unstable_by(|a, b| b.cmp(a));
-        cands.truncate(MAX_CANDIDATES);
-        let mut best: Option<(f32, usize)> = None;
-        for (_, s) in cands {
-            let st = &self.stories[s as usize];
-            if let (Some(d), Some((lo, hi))) = (day, st.days) {
-                if d < lo - MAX_DAY_GAP || d > hi + MAX_DAY_GAP {
-                    continue;
-                }
-            }
-            let score = dot_sparse(v, &st.centroid) / st.members.len() as f32;
-            let confirmed = score >= JOIN_SCORE
-                // Between half the bar and the bar, an embedder (when given) may still confirm a
-                // rewrite with little lexical overlap.
-                || (score >= JOIN_SCORE / 2.0
-                    && match (emb, &st.embedding) {
-                        (Some(a), Some(b)) => dot(a, b) / st.embedded as f32 >= EMBED_COSINE,
-                        _ => false,
-                    });
-            // Ties go to the older story, so the outcome never depends on hash order.
-            if confirmed
-                && best.is_none_or(|(b, bs)| score > b || (score == b && (s as usize) < bs))
-            {
-                best = Some((score, s as usize));
-            }
-        }
-        best.map(|b| b.1)
+        let score = dot_sparse(v, &st.centroid) / st.members.len() as f32;
+        let confirmed = score >= JOIN_SCORE
+            // Between half the bar and the bar, an embedder (when given) may still confirm a
+            // rewrite with little lexical overlap.
+            || (score >= JOIN_SCORE / 2.0
+                && match (emb, &st.embedding) {
+                    (Some(a), Some(b)) => dot(a, b) / st.embedded as f32 >= EMBED_COSINE,
+                    _ => false,
+                });
+        confirmed.then_some(score)
     }
 
     fn join(
@@ -321,7 +439,7 @@ impl StoryIndex {
         v: &[(u32, f32)],
         day: Option<i32>,
         emb: Option<Vec<f32>>,
-    ) {
+    ) -> Vec<u32> {
         let st = &mut self.stories[s];
         st.members.push(doc);
         if let Some(d) = day {
@@ -354,12 +472,95 @@ impl StoryIndex {
         }
         keep_heaviest(&mut merged, CENTROID_TERMS);
         st.centroid = merged;
-        for t in new_terms {
-            if st.centroid.binary_search_by_key(&t, |x| x.0).is_ok() {
-                self.postings.entry(t).or_default().push(s as u32);
-            }
-        }
+        new_terms.retain(|&t| st.centroid.binary_search_by_key(&t, |x| x.0).is_ok());
+        new_terms
     }
+
+    /// Appends `(word, story)` postings in order. The postings are split by word into shards
+    /// that are filled in parallel, each in the given order, so the lists are the same as if
+    /// they were appended one by one.
+    fn post(&mut self, new: &[(u32, u32)]) {
+        if self.postings.is_empty() {
+            self.postings
+                .resize_with(POSTING_SHARDS, FxHashMap::default);
+        }
+        self.postings
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(k, shard)| {
+                for &(t, s) in new {
+                    if shard_of(t) == k {
+                        shard
+                            .entry(t)
+                            .or_insert_with(|| Vec::with_capacity(4))
+                            .push(s);
+                    }
+                }
+            });
+    }
+}
+
+/// A document on its way into the index.
+struct Pending<'a> {
+    id: &'a str,
+    f: &'a DocFeatures,
+    /// Unit TF-IDF vector, sorted by term.
+    v: Vec<(u32, f32)>,
+    /// Its heaviest terms, looked up in the inverted index.
+    query: Vec<u32>,
+    emb: Option<Vec<f32>>,
+}
+
+thread_local! {
+    /// Per-story counts of query words, reused across documents (all zero between uses).
+    static COUNTS: RefCell<Vec<u16>> = const { RefCell::new(Vec::new()) };
+}
+
+fn shard_of(term: u32) -> usize {
+    // Terms are hashes already; the top bits pick the shard, FxHash in the shard mixes the rest.
+    (term >> 28) as usize % POSTING_SHARDS
+}
+
+fn query_terms(v: &[(u32, f32)]) -> Vec<u32> {
+    let mut q: Vec<(u32, f32)> = v.to_vec();
+    keep_heaviest(&mut q, QUERY_TERMS);
+    q.into_iter().map(|x| x.0).collect()
+}
+
+/// Whether `score` for story `s` beats `best`; ties go to the older story.
+fn better(score: f32, s: usize, best: Option<(f32, usize)>) -> bool {
+    best.is_none_or(|(b, bs)| score > b || (score == b && s < bs))
+}
+
+/// Logarithms of small counts, looked up: computing two of them per word and document was a
+/// visible part of clustering time.
+const LN_TABLE: usize = 4096;
+
+fn ln_tables() -> &'static (Vec<f32>, Vec<f32>) {
+    static TABLES: OnceLock<(Vec<f32>, Vec<f32>)> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let half = (0..LN_TABLE).map(|k| (k as f32 + 0.5).ln()).collect();
+        let count = (0..LN_TABLE).map(|k| (k.max(1) as f32).ln()).collect();
+        (half, count)
+    })
+}
+
+/// ln(k + 0.5).
+fn ln_half(k: u32) -> f32 {
+    ln_tables()
+        .0
+        .get(k as usize)
+        .copied()
+        .unwrap_or_else(|| (k as f32 + 0.5).ln())
+}
+
+/// ln(k) for k >= 1.
+fn ln_count(k: u32) -> f32 {
+    ln_tables()
+        .1
+        .get(k as usize)
+        .copied()
+        .unwrap_or_else(|| (k.max(1) as f32).ln())
 }
 
 /// Keeps the `n` heaviest entries (ties by term, for determinism), sorted by term.
@@ -373,16 +574,16 @@ fn keep_heaviest(v: &mut Vec<(u32, f32)>, n: usize) {
 
 fn dot_sparse(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
     let (mut i, mut j, mut s) = (0, 0, 0.0f32);
+    // Advancing both cursors by comparison results rather than by a three-way branch: the
+    // order of the terms is unpredictable, their equality rare.
     while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                s += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
+        let (ta, wa) = a[i];
+        let (tb, wb) = b[j];
+        if ta == tb {
+            s += wa * wb;
         }
+        i += usize::from(ta <= tb);
+        j += usize::from(tb <= ta);
     }
     s
 }

@@ -64,3 +64,25 @@ fn frank_rewrites_join_their_article() {
     eprintln!("FRANK stories: {} predicted, ARI {score:.4}", stories.len());
     assert!(score >= 0.90, "ARI {score:.4}");
 }
+
+#[test]
+fn stories_do_not_depend_on_the_number_of_threads() {
+    let Some((docs, _)) = load() else {
+        eprintln!("skipping: ../shared not found");
+        return;
+    };
+    let run = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| crosscheck_stories::cluster(&docs, None))
+    };
+    let one = run(1);
+    assert_eq!(one, run(3));
+    // Placing in parallel batches must neither drop nor duplicate a document.
+    assert_eq!(
+        one.iter().map(|s| s.documents.len()).sum::<usize>(),
+        docs.len()
+    );
+}
