@@ -41,9 +41,10 @@ pub const FETCH_SCRIPT: &str = include_str!("fetch_model.py");
 pub const REQUIRED_FILES: [&str; 3] = ["config.json", "tokenizer.json", "model.safetensors"];
 
 /// Tokens per forward pass by default (a sentence longer than this is a batch of its own).
-/// A batch runs on one core; its activations (about 15 KiB per token for MiniLM) stay in the
-/// caches, and a long input makes many batches to share among the cores.
-pub const DEFAULT_BATCH_TOKENS: usize = 512;
+/// A batch runs on one core and reads every weight once, so larger batches read the weights
+/// (about 90 MB for MiniLM) less often per sentence: on the 2-core bench 2048 tokens gave 8%
+/// more sentences per second than 512, and 256 gave 2% fewer.
+pub const DEFAULT_BATCH_TOKENS: usize = 2048;
 
 /// Cached vectors kept before the cache is emptied: at 384 floats a vector this is about
 /// 150 MB, enough for every sentence of a large run while bounding a long-lived server.
@@ -193,13 +194,18 @@ impl Embedder {
         let ids: Vec<&[u32]> = encodings.iter().map(|e| e.get_ids()).collect();
 
         // Each sentence's vector is independent of its batch (nothing is padded), so the
-        // grouping changes only the speed.
+        // grouping changes only the speed. Batches of about `batch_tokens` tokens, in a number
+        // that is a multiple of the threads, so that the cores finish together.
+        let total: usize = ids.iter().map(|s| s.len()).sum();
+        let threads = rayon::current_num_threads().max(1);
+        let count = (total / self.batch_tokens).max(1).next_multiple_of(threads);
+        let budget = total.div_ceil(count).max(1);
         let mut batches: Vec<Vec<usize>> = Vec::new();
         let mut tokens = 0;
         for (i, sentence) in ids.iter().enumerate() {
             let len = sentence.len();
             match batches.last_mut() {
-                Some(batch) if tokens + len <= self.batch_tokens => batch.push(i),
+                Some(batch) if tokens + len <= budget => batch.push(i),
                 _ => {
                     batches.push(vec![i]);
                     tokens = 0;
