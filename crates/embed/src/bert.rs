@@ -291,13 +291,10 @@ impl Encoder {
     #[inline(always)]
     fn forward_in(&self, sentences: &[&[u32]], ws: &mut Workspace) {
         let h = self.hidden;
-        let rows: usize = sentences.iter().map(|s| s.len()).sum();
         let lens: Vec<usize> = sentences.iter().map(|s| s.len()).collect();
+        let rows: usize = lens.iter().sum();
 
-        // Every element of the buffers is written before it is read, so shrinking or growing
-        // them never needs to clear the old contents.
-        ws.x.truncate(rows * h);
-        ws.x.resize(rows * h, 0.0);
+        resize(&mut ws.x, rows * h);
         let tokens = sentences.iter().flat_map(|ids| ids.iter().enumerate());
         for (row, (pos, &id)) in ws.x.chunks_exact_mut(h).zip(tokens) {
             let word = &self.word[id as usize * h..][..h];
@@ -360,8 +357,7 @@ impl Encoder {
         let d = h / self.heads;
         let scale = 1.0 / (d as f32).sqrt();
         let qkv = &ws.qkv;
-        ws.context.truncate(qkv.len() / 3);
-        ws.context.resize(qkv.len() / 3, 0.0);
+        resize(&mut ws.context, qkv.len() / 3);
         let mut first = 0;
         for &len in lens {
             let row = |i: usize| &qkv[(first + i) * 3 * h..][..3 * h];
@@ -425,13 +421,20 @@ impl Encoder {
     }
 }
 
+/// Sets the length of a buffer whose every element is written before it is read: shrinking or
+/// growing it never needs to clear the old contents.
+#[inline(always)]
+fn resize(buffer: &mut Vec<f32>, len: usize) {
+    buffer.truncate(len);
+    buffer.resize(len, 0.0);
+}
+
 /// Sets `out` to `rows` copies of `bias`, plus `residual` row by row when given: the dense
 /// products then accumulate into it.
 #[inline(always)]
 fn fill_rows(out: &mut Vec<f32>, rows: usize, bias: &[f32], residual: Option<&[f32]>) {
     let n = bias.len();
-    out.truncate(rows * n);
-    out.resize(rows * n, 0.0);
+    resize(out, rows * n);
     for (i, row) in out.chunks_exact_mut(n).enumerate() {
         match residual {
             Some(res) => {

@@ -222,11 +222,7 @@ impl StoryIndex {
                     e = older;
                 }
             }
-            let mut cands: Vec<(u16, u32)> = counts.iter().map(|(&s, &c)| (c, s)).collect();
-            if cands.len() > MAX_CANDIDATES {
-                cands.select_nth_unstable_by(MAX_CANDIDATES - 1, |a, b| b.cmp(a));
-                cands.truncate(MAX_CANDIDATES);
-            }
+            let cands = most_shared(counts.iter().map(|(&s, &c)| (c, s)).collect());
             for (_, s) in cands {
                 let s = s as usize;
                 if let Some(score) = self.score(s, &d.v, d.f.day, d.emb.as_deref()) {
@@ -384,15 +380,12 @@ impl StoryIndex {
                     }
                 }
             }
-            let mut cands: Vec<(u16, u32)> = touched
-                .iter()
-                .map(|&s| (std::mem::take(&mut counts[s as usize]), s))
-                .collect();
-            if cands.len() > MAX_CANDIDATES {
-                cands.select_nth_unstable_by(MAX_CANDIDATES - 1, |a, b| b.cmp(a));
-                cands.truncate(MAX_CANDIDATES);
-            }
-            cands
+            most_shared(
+                touched
+                    .iter()
+                    .map(|&s| (std::mem::take(&mut counts[s as usize]), s))
+                    .collect(),
+            )
         });
         let mut found: Vec<(f32, u32)> = cands
             .into_iter()
@@ -561,6 +554,16 @@ fn ln_count(k: u32) -> f32 {
         .get(k as usize)
         .copied()
         .unwrap_or_else(|| (k.max(1) as f32).ln())
+}
+
+/// The [`MAX_CANDIDATES`] stories holding most query words, from `(count, story)` pairs (ties
+/// by story, for determinism); unordered.
+fn most_shared(mut cands: Vec<(u16, u32)>) -> Vec<(u16, u32)> {
+    if cands.len() > MAX_CANDIDATES {
+        cands.select_nth_unstable_by(MAX_CANDIDATES - 1, |a, b| b.cmp(a));
+        cands.truncate(MAX_CANDIDATES);
+    }
+    cands
 }
 
 /// Keeps the `n` heaviest entries (ties by term, for determinism), sorted by term.
