@@ -18,8 +18,8 @@ use anyhow::{bail, Context};
 use candle_core::{DType, Device, Tensor};
 use std::collections::HashMap;
 
-use crate::math::{self, LANES};
-use crate::matmul::PackedWeight;
+use crate::math;
+use crate::matmul::{self, PackedWeight, Rows};
 
 /// The fields of a Hugging Face BERT `config.json` that the forward pass needs.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -105,7 +105,7 @@ pub struct Workspace {
     attended: Vec<f32>,
     intermediate: Vec<f32>,
     scores: Vec<f32>,
-    keys_t: Vec<f32>,
+    panels: Vec<f32>,
 }
 
 /// The tensors of a safetensors file, taken out one by one with shape checks.
@@ -350,71 +350,45 @@ impl Encoder {
     }
 
     /// Scaled dot-product attention of every head, within each sentence, from the fused
-    /// query/key/value rows in `ws.qkv` into `ws.context`.
+    /// query/key/value rows in `ws.qkv` into `ws.context`. Both products of a head run on the
+    /// dense layers' kernel, with the keys and values packed into its panel order.
     #[inline(always)]
     fn attention(&self, lens: &[usize], ws: &mut Workspace) {
         let h = self.hidden;
         let d = h / self.heads;
         let scale = 1.0 / (d as f32).sqrt();
-        let qkv = &ws.qkv;
-        resize(&mut ws.context, qkv.len() / 3);
+        ws.context.clear();
+        ws.context.resize(ws.qkv.len() / 3, 0.0);
         let mut first = 0;
         for &len in lens {
-            let row = |i: usize| &qkv[(first + i) * 3 * h..][..3 * h];
-            // Keys transposed and padded with zero keys to a multiple of the lane count, so
-            // that each block of scores builds up in registers.
-            let stride = len.next_multiple_of(LANES);
+            let sentence = &ws.qkv[first * 3 * h..][..len * 3 * h];
+            let token = |j: usize| &sentence[j * 3 * h..][..3 * h];
             for head in 0..self.heads {
-                ws.keys_t.clear();
-                ws.keys_t.resize(d * stride, 0.0);
-                for j in 0..len {
-                    for (c, &k) in row(j)[h + head * d..][..d].iter().enumerate() {
-                        ws.keys_t[c * stride + j] = k;
-                    }
+                let (query, key, value) = (head * d, h + head * d, 2 * h + head * d);
+                // Scores: queries · keysᵀ, len × len.
+                ws.panels.clear();
+                matmul::pack_columns(d, len, &mut ws.panels, |j| &token(j)[key..]);
+                ws.scores.clear();
+                ws.scores.resize(len * len, 0.0);
+                let queries = Rows {
+                    data: &sentence[query..],
+                    rows: len,
+                    stride: 3 * h,
+                };
+                matmul::matmul_panels_acc(queries, d, &ws.panels, len, &mut ws.scores, len);
+                for row in ws.scores.chunks_exact_mut(len) {
+                    math::softmax_in_place(row, scale);
                 }
-                ws.scores.resize(stride, 0.0);
-                for i in 0..len {
-                    let query = &row(i)[head * d..][..d];
-                    for (j0, block) in ws.scores.chunks_exact_mut(LANES).enumerate() {
-                        let mut acc = [0.0f32; LANES];
-                        for (c, &q) in query.iter().enumerate() {
-                            let keys = &ws.keys_t[c * stride + j0 * LANES..][..LANES];
-                            for (a, &k) in acc.iter_mut().zip(keys) {
-                                *a += q * k;
-                            }
-                        }
-                        for (s, a) in block.iter_mut().zip(acc) {
-                            *s = a * scale;
-                        }
-                    }
-                    let probs = &mut ws.scores[..len];
-                    math::softmax_in_place(probs);
-                    let out = &mut ws.context[(first + i) * h + head * d..][..d];
-                    // Sixteen output columns at a time stay in two registers; a head size that
-                    // is not a multiple of sixteen ends with a narrower, slower block.
-                    for (c0, out) in out.chunks_mut(2 * LANES).enumerate() {
-                        let first_value = 2 * h + head * d + c0 * 2 * LANES;
-                        if let Ok(out) = <&mut [f32; 2 * LANES]>::try_from(&mut *out) {
-                            let mut acc = [0.0f32; 2 * LANES];
-                            for (j, &p) in probs.iter().enumerate() {
-                                let values: &[f32; 2 * LANES] =
-                                    row(j)[first_value..][..2 * LANES].try_into().unwrap();
-                                for (a, &v) in acc.iter_mut().zip(values) {
-                                    *a += p * v;
-                                }
-                            }
-                            *out = acc;
-                        } else {
-                            out.fill(0.0);
-                            for (j, &p) in probs.iter().enumerate() {
-                                let values = &row(j)[first_value..][..out.len()];
-                                for (o, &v) in out.iter_mut().zip(values) {
-                                    *o += p * v;
-                                }
-                            }
-                        }
-                    }
-                }
+                // Context: probabilities · values, len × d.
+                ws.panels.clear();
+                matmul::pack_rows(len, d, &mut ws.panels, |j| &token(j)[value..]);
+                let probs = Rows {
+                    data: &ws.scores,
+                    rows: len,
+                    stride: len,
+                };
+                let out = &mut ws.context[first * h + head * d..];
+                matmul::matmul_panels_acc(probs, len, &ws.panels, d, out, h);
             }
             first += len;
         }

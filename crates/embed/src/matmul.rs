@@ -24,7 +24,65 @@ const KC: usize = 384;
 /// L2 cache.
 const MC: usize = 192;
 
-/// A weight matrix in kernel order.
+/// Appends the `k × n` matrix `B` whose column `j` is `column(j)` (at least `k` floats) to
+/// `out` in kernel order: ⌈n / NR⌉ panels of `k × NR` floats, zero beyond column `n`.
+pub fn pack_columns<'a>(
+    k: usize,
+    n: usize,
+    out: &mut Vec<f32>,
+    column: impl Fn(usize) -> &'a [f32],
+) {
+    let start = out.len();
+    out.resize(start + n.div_ceil(NR) * k * NR, 0.0);
+    for j in 0..n {
+        let panel = &mut out[start + j / NR * k * NR..][..k * NR];
+        for (slot, &x) in panel[j % NR..].iter_mut().step_by(NR).zip(&column(j)[..k]) {
+            *slot = x;
+        }
+    }
+}
+
+/// Appends the `k × n` matrix `B` whose row `i` is `row(i)` (at least `n` floats) to `out` in
+/// kernel order, as [`pack_columns`] does.
+pub fn pack_rows<'a>(k: usize, n: usize, out: &mut Vec<f32>, row: impl Fn(usize) -> &'a [f32]) {
+    for p in 0..n.div_ceil(NR) {
+        let cols = NR.min(n - p * NR);
+        for i in 0..k {
+            out.extend_from_slice(&row(i)[p * NR..][..cols]);
+            out.resize(out.len() + NR - cols, 0.0);
+        }
+    }
+}
+
+/// Rows of a row-major matrix, `stride` floats apart: a block of columns of a wider matrix
+/// needs no copy.
+#[derive(Clone, Copy)]
+pub struct Rows<'a> {
+    pub data: &'a [f32],
+    pub rows: usize,
+    pub stride: usize,
+}
+
+/// `c += a · B` over the first `k` columns of `a`, where `B` (`k × n`) is in the order
+/// [`pack_columns`] and [`pack_rows`] write and `c` has `a.rows` rows of `n` columns, `ldc` apart.
+pub fn matmul_panels_acc(a: Rows, k: usize, panels: &[f32], n: usize, c: &mut [f32], ldc: usize) {
+    assert!(panels.len() >= n.div_ceil(NR) * k * NR, "panel size");
+    let kernel = kernel();
+    for p in 0..n.div_ceil(NR) {
+        let panel = &panels[p * k * NR..][..k * NR];
+        let cols = NR.min(n - p * NR);
+        for r0 in (0..a.rows).step_by(MR) {
+            let lhs = Lhs {
+                a: &a.data[r0 * a.stride..],
+                lda: a.stride,
+                rows: MR.min(a.rows - r0),
+            };
+            kernel(k, lhs, panel, &mut c[r0 * ldc + p * NR..], ldc, cols);
+        }
+    }
+}
+
+/// A weight matrix in kernel order, in blocks of [`KC`] inputs.
 pub struct PackedWeight {
     inputs: usize,
     outputs: usize,
@@ -35,19 +93,10 @@ impl PackedWeight {
     /// Packs a PyTorch `Linear` weight: row-major `outputs × inputs`.
     pub fn from_linear(weight: &[f32], outputs: usize, inputs: usize) -> Self {
         assert_eq!(weight.len(), outputs * inputs, "weight shape");
-        let panels = outputs.div_ceil(NR);
-        let mut data = vec![0.0; panels * NR * inputs];
+        let mut data = Vec::with_capacity(outputs.div_ceil(NR) * NR * inputs);
         for k0 in (0..inputs).step_by(KC) {
             let kc = KC.min(inputs - k0);
-            for p in 0..panels {
-                let panel = &mut data[k0 * panels * NR + p * kc * NR..][..kc * NR];
-                for (j, out) in (p * NR..outputs.min(p * NR + NR)).enumerate() {
-                    let row = &weight[out * inputs + k0..][..kc];
-                    for (k, &w) in row.iter().enumerate() {
-                        panel[k * NR + j] = w;
-                    }
-                }
-            }
+            pack_columns(kc, outputs, &mut data, |j| &weight[j * inputs + k0..]);
         }
         Self {
             inputs,
@@ -64,25 +113,17 @@ impl PackedWeight {
     pub fn matmul_acc(&self, a: &[f32], m: usize, c: &mut [f32]) {
         let (k, n) = (self.inputs, self.outputs);
         assert!(a.len() >= m * k && c.len() >= m * n, "matmul operand sizes");
-        let kernel = kernel();
         let panels = n.div_ceil(NR);
         for k0 in (0..k).step_by(KC) {
             let kc = KC.min(k - k0);
+            let block = &self.data[k0 * panels * NR..][..panels * kc * NR];
             for m0 in (0..m).step_by(MC) {
-                let mc = MC.min(m - m0);
-                for p in 0..panels {
-                    let panel = &self.data[k0 * panels * NR + p * kc * NR..][..kc * NR];
-                    let cols = NR.min(n - p * NR);
-                    for r0 in (m0..m0 + mc).step_by(MR) {
-                        let rows = MR.min(m0 + mc - r0);
-                        let lhs = Lhs {
-                            a: &a[r0 * k + k0..],
-                            lda: k,
-                            rows,
-                        };
-                        kernel(kc, lhs, panel, &mut c[r0 * n + p * NR..], n, cols);
-                    }
-                }
+                let rows = Rows {
+                    data: &a[m0 * k + k0..],
+                    rows: MC.min(m - m0),
+                    stride: k,
+                };
+                matmul_panels_acc(rows, kc, block, n, &mut c[m0 * n..], n);
             }
         }
     }
@@ -170,17 +211,31 @@ mod avx2 {
             _mm_prefetch::<_MM_HINT_T0>(p);
             _mm_prefetch::<_MM_HINT_T0>(p.add(cols * 4 - 4));
         }
+        // `MR` is a constant, so each step unrolls fully and the twelve accumulators stay in
+        // registers.
         let mut acc = [[_mm256_setzero_ps(); 2]; MR];
-        for k in 0..kc {
+        let step = |acc: &mut [[__m256; 2]; MR], k: usize| {
             let b0 = _mm256_loadu_ps(b.add(k * NR));
             let b1 = _mm256_loadu_ps(b.add(k * NR + 8));
-            // Fully unrolled by the compiler: `MR` is a constant, and the twelve
-            // accumulators stay in registers.
             for (acc_row, row) in acc.iter_mut().zip(a) {
                 let av = _mm256_broadcast_ss(&*row.add(k));
                 acc_row[0] = _mm256_fmadd_ps(av, b0, acc_row[0]);
                 acc_row[1] = _mm256_fmadd_ps(av, b1, acc_row[1]);
             }
+        };
+        // Four steps per iteration: the loop's own instructions then cost measurably less
+        // (about 4% on MiniLM's shapes).
+        let mut k = 0;
+        while k + 4 <= kc {
+            step(&mut acc, k);
+            step(&mut acc, k + 1);
+            step(&mut acc, k + 2);
+            step(&mut acc, k + 3);
+            k += 4;
+        }
+        while k < kc {
+            step(&mut acc, k);
+            k += 1;
         }
         if rows == MR && cols == NR {
             for (r, acc_row) in acc.iter().enumerate() {
