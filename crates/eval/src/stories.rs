@@ -76,7 +76,10 @@ pub fn evaluate(
     let mut gold: Vec<Option<u32>> = Vec::new();
     let mut skipped = 0;
     let mut line_no = 0usize;
-    let mut current = read_batch(&mut reader, &mut line_no, embedder)?;
+    // One buffer for every batch's lines: a fresh one per batch costs as much in page faults
+    // as the parsing.
+    let mut lines = Lines::default();
+    let mut current = read_batch(&mut reader, &mut line_no, &mut lines, embedder)?;
     // Placing a batch is sequential; reading and featurising the next one runs beside it.
     while !current.is_empty() {
         let mut place = |batch: Vec<Option<Parsed>>| {
@@ -105,7 +108,7 @@ pub fn evaluate(
         };
         let (placed, next) = rayon::join(
             || place(std::mem::take(&mut current)),
-            || read_batch(&mut reader, &mut line_no, embedder),
+            || read_batch(&mut reader, &mut line_no, &mut lines, embedder),
         );
         skipped += placed;
         current = next?;
@@ -137,17 +140,25 @@ pub fn evaluate(
     })
 }
 
+/// A batch of lines in one buffer rather than a string per line.
+#[derive(Default)]
+struct Lines {
+    buf: Vec<u8>,
+    ends: Vec<usize>,
+}
+
 /// Reads and featurises the next batch of lines (`None` for a line that is not an article).
 fn read_batch(
     reader: &mut impl BufRead,
     line_no: &mut usize,
+    lines: &mut Lines,
     embedder: Option<&dyn SentenceEmbedder>,
 ) -> anyhow::Result<Vec<Option<Parsed>>> {
-    // One buffer for the whole batch rather than a string per line.
-    let mut buf: Vec<u8> = Vec::new();
-    let mut ends: Vec<usize> = Vec::with_capacity(BATCH);
+    let Lines { buf, ends } = lines;
+    buf.clear();
+    ends.clear();
     for _ in 0..BATCH {
-        if reader.read_until(b'\n', &mut buf)? == 0 {
+        if reader.read_until(b'\n', buf)? == 0 {
             break;
         }
         ends.push(buf.len());

@@ -35,6 +35,9 @@ pub const CENTROID_TERMS: usize = 128;
 const QUERY_TERMS: usize = 12;
 /// How many of the latest postings of a word are read.
 const RECENT_POSTINGS: usize = 128;
+/// Postings kept per word: when a list reaches this length, its oldest postings beyond the
+/// latest [`RECENT_POSTINGS`] go at once, which bounds memory however common a word is.
+const KEPT_POSTINGS: usize = 2 * RECENT_POSTINGS;
 /// Candidate stories (by number of query words their centroid holds) that are scored in full.
 const MAX_CANDIDATES: usize = 16;
 /// Documents placed against one snapshot of the index (see `StoryIndex::place_batch`): large
@@ -54,16 +57,26 @@ const EMBED_COSINE: f32 = 0.75;
 /// Versions of one news event are published within days of each other; a dated article more
 /// than this many days away from every dated member of a story does not join it.
 pub const MAX_DAY_GAP: i32 = 7;
-/// Unrelated articles assumed to lie behind every index (see `StoryIndex::idf`).
+/// Unrelated articles assumed to lie behind every index (see `StoryIndex::vector`).
 const BACKGROUND_DOCS: u64 = 50;
 
+/// What scoring reads of a story, kept small so that the candidates of a document cost few
+/// cache lines: the embeddings are kept apart, and the members are found from
+/// `StoryIndex::story_of` when asked for.
 struct StoryEntry {
-    /// Sum of member unit vectors, (term, weight) sorted by term.
-    centroid: Vec<(u32, f32)>,
-    members: Vec<u32>,
+    /// The centroid, the sum of the members' unit vectors over at most [`CENTROID_TERMS`]
+    /// words: the terms sorted, and their weights beside them. Scoring reads the terms of many
+    /// stories and only few of their weights.
+    terms: Vec<u32>,
+    weights: Vec<f32>,
+    size: u32,
     days: Option<(i32, i32)>,
-    embedding: Option<Vec<f32>>,
-    embedded: u32,
+}
+
+/// The sum of the lead embeddings of a story's members that had one, and their number.
+struct EmbeddingSum {
+    sum: Vec<f32>,
+    count: u32,
 }
 
 /// Stories built one document at a time.
@@ -72,15 +85,18 @@ struct StoryEntry {
 /// same documents inserted in the same order give the same stories and ids.
 #[derive(Default)]
 pub struct StoryIndex {
-    df: FxHashMap<u32, u32>,
+    df: DfTable,
     observed: u64,
     stories: Vec<StoryEntry>,
+    /// Per story, where any member had a lead embedding.
+    embeddings: Vec<Option<EmbeddingSum>>,
     /// Story of each document.
     story_of: Vec<u32>,
     ids: Vec<Box<str>>,
     titles: Vec<Box<str>>,
     fingerprints: Vec<u64>,
-    /// Word -> stories whose centroid gained it, oldest first; [`POSTING_SHARDS`] maps by word.
+    /// Word -> stories whose centroid gained it, oldest first, at most the latest
+    /// [`KEPT_POSTINGS`]; [`POSTING_SHARDS`] maps by word.
     postings: Vec<FxHashMap<u32, Vec<u32>>>,
 }
 
@@ -131,7 +147,7 @@ impl StoryIndex {
     }
 
     /// Adds already featurised documents `(id, features, lead embedding)` as one batch (see
-    /// [`StoryIndex::add_batch`]); their vectors are weighted in parallel, then placed in order.
+    /// [`StoryIndex::add_batch`]), placed in order.
     pub fn add_features(
         &mut self,
         items: Vec<(&str, &DocFeatures, Option<Vec<f32>>)>,
@@ -139,115 +155,98 @@ impl StoryIndex {
         for (_, f, _) in &items {
             self.observe(f);
         }
-        let mut pending: Vec<Pending> = items
-            .into_par_iter()
-            .map(|(id, f, e)| {
-                let v = self.vector(f);
-                Pending {
-                    id,
-                    f,
-                    query: query_terms(&v),
-                    v,
-                    emb: e,
-                }
-            })
-            .collect();
-        let mut out = Vec::with_capacity(pending.len());
-        while !pending.is_empty() {
-            let rest = pending.split_off(pending.len().min(PLACE_BATCH));
-            out.extend(self.place_batch(pending));
-            pending = rest;
+        let mut out = Vec::with_capacity(items.len());
+        let mut items = items.into_iter();
+        loop {
+            let batch: Vec<_> = items.by_ref().take(PLACE_BATCH).collect();
+            if batch.is_empty() {
+                return out;
+            }
+            out.extend(self.place_batch(batch));
         }
-        out
     }
 
     /// Counts a document's words into the document frequencies, without placing it.
     pub fn observe(&mut self, f: &DocFeatures) {
         self.observed += 1;
+        self.df.reserve(f.terms.len());
+        self.df.touch(&f.terms);
         for &(t, _) in &f.terms {
-            *self.df.entry(t).or_insert(0) += 1;
+            self.df.count(t);
         }
     }
 
     /// Places a document whose words were already [`observe`](StoryIndex::observe)d, with an
     /// optional unit-length embedding of its lead ([`lead_text`]). Returns its story index.
     pub fn insert(&mut self, id: &str, f: &DocFeatures, embedding: Option<Vec<f32>>) -> usize {
+        self.place_batch(vec![(id, f, embedding)])[0]
+    }
+
+    /// The document weighted, on its way to a story.
+    fn pending<'a>(&self, id: &'a str, f: &'a DocFeatures, emb: Option<Vec<f32>>) -> Pending<'a> {
         let v = self.vector(f);
-        let doc = Pending {
+        Pending {
             id,
             f,
             query: query_terms(&v),
             v,
-            emb: embedding,
-        };
-        self.place_batch(vec![doc])[0]
+            emb,
+        }
     }
 
-    /// Places documents in order, as if one at a time, but with the expensive part (reading
-    /// postings and scoring candidate stories) done in parallel against the index as it was
-    /// before the batch. What that snapshot cannot know, the stories that earlier documents of
-    /// the batch opened or changed, is then checked exactly and in order, through a small
-    /// index of those stories' words. The outcome depends only on the documents and their
-    /// order, never on the number of threads.
-    fn place_batch(&mut self, docs: Vec<Pending>) -> Vec<usize> {
+    /// Places documents in order, as if one at a time, but with the expensive part (weighting
+    /// their words, reading postings and scoring candidate stories) done in parallel against
+    /// the index as it was before the batch. What that snapshot cannot know, the stories that
+    /// earlier documents of the batch opened or changed, is then checked exactly and in order,
+    /// through a small index of those stories' words. The outcome depends only on the
+    /// documents and their order, never on the number of threads.
+    fn place_batch(&mut self, items: Vec<(&str, &DocFeatures, Option<Vec<f32>>)>) -> Vec<usize> {
         let this = &*self;
-        let snapshot: Vec<Vec<(f32, u32)>> = docs
-            .par_iter()
-            .map(|d| this.snapshot_candidates(d))
-            .collect();
-        let mut changed: FxHashSet<u32> = FxHashSet::default();
-        // The words of the changed stories, as linked lists in one vector (no allocation per
-        // word): `latest[word]` is the newest entry, each entry (story, older entry).
-        let mut latest: FxHashMap<u32, u32> = FxHashMap::default();
-        let mut entries: Vec<(u32, u32)> = Vec::new();
-        let mut counts: FxHashMap<u32, u16> = FxHashMap::default();
+        let (docs, snapshot): (Vec<Pending>, Vec<Vec<(f32, u32)>>) = items
+            .into_par_iter()
+            .map(|(id, f, e)| {
+                let d = this.pending(id, f, e);
+                let snap = this.snapshot_candidates(&d);
+                (d, snap)
+            })
+            .unzip();
+        let mut changed = BatchChanges::new(&docs);
         let mut new_postings: Vec<(u32, u32)> = Vec::new();
         let mut out = Vec::with_capacity(docs.len());
-        for (d, snap) in docs.into_iter().zip(snapshot) {
+        for (k, (d, snap)) in docs.into_iter().zip(snapshot).enumerate() {
             let mut best = snap
                 .into_iter()
-                .find(|(_, s)| !changed.contains(s))
+                .find(|(_, s)| !changed.contains(*s))
                 .map(|(score, s)| (score, s as usize));
-            // The changed stories are found as the snapshot finds the others: by how many of
-            // the document's query words they hold.
-            counts.clear();
-            for t in &d.query {
-                let mut e = latest.get(t).copied().unwrap_or(u32::MAX);
-                for _ in 0..RECENT_POSTINGS {
-                    let Some(&(s, older)) = entries.get(e as usize) else {
-                        break;
-                    };
-                    let c = counts.entry(s).or_insert(0);
-                    *c = c.saturating_add(1);
-                    e = older;
-                }
-            }
-            let cands = most_shared(counts.iter().map(|(&s, &c)| (c, s)).collect());
-            for (_, s) in cands {
-                let s = s as usize;
-                if let Some(score) = self.score(s, &d.v, d.f.day, d.emb.as_deref()) {
-                    if better(score, s, best) {
-                        best = Some((score, s));
+            let cands = COUNTER.with(|c| {
+                let mut c = c.borrow_mut();
+                c.postings.extend(changed.stories_sharing(k));
+                c.most_shared()
+            });
+            if !cands.is_empty() {
+                let probe = DocProbe::new(&d.v);
+                for s in cands {
+                    let s = s as usize;
+                    if let Some(score) = self.score(s, &probe, d.f.day, d.emb.as_deref()) {
+                        if better(score, s, best) {
+                            best = Some((score, s));
+                        }
                     }
                 }
             }
             let (s, gained) = self.place(d.id, d.f, &d.v, d.emb, best.map(|b| b.1));
+            new_postings.extend(gained.iter().map(|&t| (t, s as u32)));
             // A story's first change in the batch indexes all its words, later ones only those
             // its centroid gained.
-            new_postings.extend(gained.iter().map(|&t| (t, s as u32)));
-            let words = if changed.insert(s as u32) {
-                self.stories[s].centroid.iter().map(|x| x.0).collect()
+            if changed.insert(s as u32) {
+                changed.index_words(s as u32, &self.stories[s].terms);
             } else {
-                gained
-            };
-            for t in words {
-                let older = latest.insert(t, entries.len() as u32).unwrap_or(u32::MAX);
-                entries.push((s as u32, older));
+                changed.index_words(s as u32, &gained);
             }
             out.push(s);
         }
         // Only the next batch's snapshot reads the postings.
-        self.post(&new_postings);
+        self.post(new_postings);
         out
     }
 
@@ -261,21 +260,20 @@ impl StoryIndex {
         embedding: Option<Vec<f32>>,
         best: Option<usize>,
     ) -> (usize, Vec<u32>) {
-        let me = self.story_of.len() as u32;
         let s = match best {
             Some(s) => s,
             None => {
                 self.stories.push(StoryEntry {
-                    centroid: Vec::new(),
-                    members: Vec::new(),
+                    terms: Vec::new(),
+                    weights: Vec::new(),
+                    size: 0,
                     days: None,
-                    embedding: None,
-                    embedded: 0,
                 });
+                self.embeddings.push(None);
                 self.stories.len() - 1
             }
         };
-        let gained = self.join(s, me, v, f.day, embedding);
+        let gained = self.join(s, v, f.day, embedding);
         self.story_of.push(s as u32);
         self.ids.push(id.into());
         self.titles.push(f.title.as_str().into());
@@ -290,10 +288,11 @@ impl StoryIndex {
 
     /// The stories so far, in order of creation, members in insertion order.
     pub fn stories(&self) -> Vec<Story> {
-        self.stories
-            .iter()
-            .map(|s| self.story(&s.members))
-            .collect()
+        let mut members: Vec<Vec<u32>> = vec![Vec::new(); self.stories.len()];
+        for (doc, &s) in self.story_of.iter().enumerate() {
+            members[s as usize].push(doc as u32);
+        }
+        members.iter().map(|m| self.story(m)).collect()
     }
 
     fn story(&self, members: &[u32]) -> Story {
@@ -341,12 +340,12 @@ impl StoryIndex {
         // floored so that a word in nearly every document still weighs a little rather than
         // nothing or less.
         let ln_n = (n + 1.0).ln();
+        self.df.touch(&f.terms);
         let mut v: Vec<(u32, f32)> = f
             .terms
             .iter()
             .map(|&(t, tf)| {
-                let df = self.df.get(&t).copied().unwrap_or(0);
-                let idf = (ln_n - ln_half(df)).max(0.01);
+                let idf = (ln_n - ln_half(self.df.get(t))).max(0.01);
                 (t, (1.0 + ln_count(tf)) * idf)
             })
             .collect();
@@ -363,34 +362,31 @@ impl StoryIndex {
     /// The stories the document may join, as the index stands, best first: the candidates are
     /// the stories that hold most of its query words among the latest postings.
     fn snapshot_candidates(&self, d: &Pending) -> Vec<(f32, u32)> {
-        let cands = COUNTS.with(|counts| {
-            let mut counts = counts.borrow_mut();
-            if counts.len() < self.stories.len() {
-                counts.resize(self.stories.len(), 0);
-            }
-            let mut touched: Vec<u32> = Vec::new();
+        let cands = COUNTER.with(|c| {
+            let mut c = c.borrow_mut();
+            // The postings are copied out first, in a loop without unpredictable branches, so
+            // that their cache misses overlap instead of following one another through the
+            // counting loop's mispredictions (most lists are not in the caches).
             for t in &d.query {
                 if let Some(p) = self.postings.get(shard_of(*t)).and_then(|m| m.get(t)) {
-                    for &s in &p[p.len().saturating_sub(RECENT_POSTINGS)..] {
-                        let c = &mut counts[s as usize];
-                        if *c == 0 {
-                            touched.push(s);
-                        }
-                        *c = c.saturating_add(1);
-                    }
+                    c.postings
+                        .extend_from_slice(&p[p.len().saturating_sub(RECENT_POSTINGS)..]);
                 }
             }
-            most_shared(
-                touched
-                    .iter()
-                    .map(|&s| (std::mem::take(&mut counts[s as usize]), s))
-                    .collect(),
-            )
+            c.most_shared()
         });
+        // The same for the candidates' centroids.
+        std::hint::black_box(
+            cands
+                .iter()
+                .map(|&s| first_of_each_line(&self.stories[s as usize].terms))
+                .fold(0, |a, b| a ^ b),
+        );
+        let probe = DocProbe::new(&d.v);
         let mut found: Vec<(f32, u32)> = cands
             .into_iter()
-            .filter_map(|(_, s)| {
-                self.score(s as usize, &d.v, d.f.day, d.emb.as_deref())
+            .filter_map(|s| {
+                self.score(s as usize, &probe, d.f.day, d.emb.as_deref())
                     .map(|score| (score, s))
             })
             .collect();
@@ -403,7 +399,7 @@ impl StoryIndex {
     fn score(
         &self,
         s: usize,
-        v: &[(u32, f32)],
+        probe: &DocProbe,
         day: Option<i32>,
         emb: Option<&[f32]>,
     ) -> Option<f32> {
@@ -413,13 +409,13 @@ impl StoryIndex {
                 return None;
             }
         }
-        let score = dot_sparse(v, &st.centroid) / st.members.len() as f32;
+        let score = probe.dot(&st.terms, &st.weights) / st.size as f32;
         let confirmed = score >= JOIN_SCORE
             // Between half the bar and the bar, an embedder (when given) may still confirm a
             // rewrite with little lexical overlap.
             || (score >= JOIN_SCORE / 2.0
-                && match (emb, &st.embedding) {
-                    (Some(a), Some(b)) => dot(a, b) / st.embedded as f32 >= EMBED_COSINE,
+                && match (emb, &self.embeddings[s]) {
+                    (Some(a), Some(b)) => dot(a, &b.sum) / b.count as f32 >= EMBED_COSINE,
                     _ => false,
                 });
         confirmed.then_some(score)
@@ -428,66 +424,80 @@ impl StoryIndex {
     fn join(
         &mut self,
         s: usize,
-        doc: u32,
         v: &[(u32, f32)],
         day: Option<i32>,
         emb: Option<Vec<f32>>,
     ) -> Vec<u32> {
+        if let Some(e) = emb {
+            match &mut self.embeddings[s] {
+                Some(b) => {
+                    b.sum.iter_mut().zip(&e).for_each(|(a, b)| *a += b);
+                    b.count += 1;
+                }
+                None => self.embeddings[s] = Some(EmbeddingSum { sum: e, count: 1 }),
+            }
+        }
         let st = &mut self.stories[s];
-        st.members.push(doc);
+        st.size += 1;
         if let Some(d) = day {
             st.days = Some(st.days.map_or((d, d), |(lo, hi)| (lo.min(d), hi.max(d))));
         }
-        if let Some(e) = emb {
-            match &mut st.embedding {
-                Some(sum) => sum.iter_mut().zip(&e).for_each(|(a, b)| *a += b),
-                None => st.embedding = Some(e),
-            }
-            st.embedded += 1;
-        }
-        let old = std::mem::take(&mut st.centroid);
-        let mut merged = Vec::with_capacity(old.len() + v.len());
+        let mut merged = Vec::with_capacity(st.terms.len() + v.len());
         let mut new_terms = Vec::new();
+        let (old_t, old_w) = (&st.terms, &st.weights);
         let (mut i, mut j) = (0, 0);
-        while i < old.len() || j < v.len() {
-            if j == v.len() || (i < old.len() && old[i].0 < v[j].0) {
-                merged.push(old[i]);
+        while i < old_t.len() || j < v.len() {
+            if j == v.len() || (i < old_t.len() && old_t[i] < v[j].0) {
+                merged.push((old_t[i], old_w[i]));
                 i += 1;
-            } else if i == old.len() || v[j].0 < old[i].0 {
+            } else if i == old_t.len() || v[j].0 < old_t[i] {
                 merged.push(v[j]);
                 new_terms.push(v[j].0);
                 j += 1;
             } else {
-                merged.push((old[i].0, old[i].1 + v[j].1));
+                merged.push((old_t[i], old_w[i] + v[j].1));
                 i += 1;
                 j += 1;
             }
         }
         keep_heaviest(&mut merged, CENTROID_TERMS);
-        st.centroid = merged;
-        new_terms.retain(|&t| st.centroid.binary_search_by_key(&t, |x| x.0).is_ok());
+        st.terms.clear();
+        st.terms.extend(merged.iter().map(|x| x.0));
+        st.weights.clear();
+        st.weights.extend(merged.iter().map(|x| x.1));
+        new_terms.retain(|t| st.terms.binary_search(t).is_ok());
         new_terms
     }
 
     /// Appends `(word, story)` postings in order. The postings are split by word into shards
     /// that are filled in parallel, each in the given order, so the lists are the same as if
     /// they were appended one by one.
-    fn post(&mut self, new: &[(u32, u32)]) {
+    fn post(&mut self, mut new: Vec<(u32, u32)>) {
         if self.postings.is_empty() {
             self.postings
                 .resize_with(POSTING_SHARDS, FxHashMap::default);
         }
+        // A stable sort keeps each word's postings in order.
+        new.sort_by_key(|&(t, _)| shard_of(t));
+        let mut rest = new.as_slice();
+        let mut parts = Vec::with_capacity(POSTING_SHARDS);
+        for k in 0..POSTING_SHARDS {
+            let n = rest.iter().take_while(|p| shard_of(p.0) == k).count();
+            let (part, tail) = rest.split_at(n);
+            parts.push(part);
+            rest = tail;
+        }
         self.postings
             .par_iter_mut()
-            .enumerate()
-            .for_each(|(k, shard)| {
-                for &(t, s) in new {
-                    if shard_of(t) == k {
-                        shard
-                            .entry(t)
-                            .or_insert_with(|| Vec::with_capacity(4))
-                            .push(s);
+            .zip(parts)
+            .for_each(|(shard, part)| {
+                for &(t, s) in part {
+                    let list = shard.entry(t).or_insert_with(|| Vec::with_capacity(4));
+                    // Only the latest postings are read; older ones go, in bulk.
+                    if list.len() == KEPT_POSTINGS {
+                        list.drain(..KEPT_POSTINGS - RECENT_POSTINGS);
                     }
+                    list.push(s);
                 }
             });
     }
@@ -504,9 +514,339 @@ struct Pending<'a> {
     emb: Option<Vec<f32>>,
 }
 
+/// The stories changed by the documents placed so far in a batch, and an index of their words
+/// restricted to the words that documents of the batch look up: the rest can never count.
+struct BatchChanges {
+    changed: FxHashSet<u32>,
+    /// Each query word of the batch -> its slot.
+    slots: SmallTermMap,
+    /// Per document of the batch, the slots of its query words.
+    doc_slots: Vec<Vec<u32>>,
+    /// Per slot, the newest entry; each entry is (story, older entry), so that a word's
+    /// stories are a linked list in one vector.
+    latest: Vec<u32>,
+    entries: Vec<(u32, u32)>,
+}
+
+impl BatchChanges {
+    fn new(docs: &[Pending]) -> Self {
+        let mut slots = SmallTermMap::with_room(docs.len() * QUERY_TERMS);
+        let doc_slots = docs
+            .iter()
+            .map(|d| d.query.iter().map(|&t| slots.slot_or_insert(t)).collect())
+            .collect();
+        BatchChanges {
+            changed: FxHashSet::default(),
+            latest: vec![NONE; slots.len()],
+            slots,
+            doc_slots,
+            entries: Vec::new(),
+        }
+    }
+
+    fn contains(&self, s: u32) -> bool {
+        self.changed.contains(&s)
+    }
+
+    /// Marks `s` changed; whether it is the first change in the batch.
+    fn insert(&mut self, s: u32) -> bool {
+        self.changed.insert(s)
+    }
+
+    fn index_words(&mut self, s: u32, words: &[u32]) {
+        for &t in words {
+            if let Some(q) = self.slots.get(t) {
+                let older = std::mem::replace(&mut self.latest[q], self.entries.len() as u32);
+                self.entries.push((s, older));
+            }
+        }
+    }
+
+    /// The changed stories among the latest postings of the query words of the batch's
+    /// document `k`, found as the snapshot finds the others (once per shared word).
+    fn stories_sharing(&self, k: usize) -> impl Iterator<Item = u32> + '_ {
+        self.doc_slots[k].iter().flat_map(move |&q| {
+            let mut e = self.latest[q as usize];
+            std::iter::from_fn(move || {
+                let &(s, older) = self.entries.get(e as usize)?;
+                e = older;
+                Some(s)
+            })
+            .take(RECENT_POSTINGS)
+        })
+    }
+}
+
+const NONE: u32 = u32::MAX;
+
+/// Terms -> dense slots, for the few hundred query words of a batch: open addressing in a
+/// table a few times larger than needed, so that most lookups end at their first probe.
+struct SmallTermMap {
+    keys: Vec<u32>,
+    /// Slot of each key; [`NONE`] marks an empty place.
+    slots: Vec<u32>,
+    len: u32,
+    shift: u32,
+}
+
+impl SmallTermMap {
+    fn with_room(n: usize) -> Self {
+        let bits = (n.max(1) * 4).next_power_of_two().trailing_zeros().max(4);
+        SmallTermMap {
+            keys: vec![0; 1 << bits],
+            slots: vec![NONE; 1 << bits],
+            len: 0,
+            shift: 32 - bits,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    fn place(&self, t: u32) -> usize {
+        let mask = self.keys.len() - 1;
+        let mut i = spread(t, self.shift);
+        while self.slots[i] != NONE && self.keys[i] != t {
+            i = (i + 1) & mask;
+        }
+        i
+    }
+
+    fn get(&self, t: u32) -> Option<usize> {
+        let s = self.slots[self.place(t)];
+        (s != NONE).then_some(s as usize)
+    }
+
+    /// The slot of `t`, given one if it is new; no more terms may be given one than
+    /// [`SmallTermMap::with_room`] made room for.
+    fn slot_or_insert(&mut self, t: u32) -> u32 {
+        let i = self.place(t);
+        if self.slots[i] == NONE {
+            self.keys[i] = t;
+            self.slots[i] = self.len;
+            self.len += 1;
+        }
+        self.slots[i]
+    }
+}
+
+/// The top bits of a multiplicative hash: a table index for `32 - shift` bits.
+fn spread(x: u32, shift: u32) -> usize {
+    (x.wrapping_mul(0x9e37_79b9) >> shift) as usize
+}
+
+/// Document frequencies by term in one open-addressed table, at most half full. Every word of
+/// every document is looked up, mostly words the caches do not hold; a lookup here is one
+/// memory access where a general hash map makes several.
+#[derive(Default)]
+struct DfTable {
+    /// (term, document frequency); a frequency of 0 marks an empty place.
+    slots: Vec<(u32, u32)>,
+    len: usize,
+    shift: u32,
+}
+
+impl DfTable {
+    fn get(&self, t: u32) -> u32 {
+        if self.slots.is_empty() {
+            return 0;
+        }
+        self.slots[self.place(t)].1
+    }
+
+    /// Reads the first place of each term, in a loop without branches, so that their cache
+    /// misses overlap rather than follow one another through the lookups' mispredictions.
+    fn touch(&self, terms: &[(u32, u32)]) {
+        if !self.slots.is_empty() {
+            let first = |t: u32| self.slots[spread(t, self.shift)].1;
+            std::hint::black_box(terms.iter().fold(0, |a, &(t, _)| a ^ first(t)));
+        }
+    }
+
+    fn place(&self, t: u32) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = spread(t, self.shift);
+        loop {
+            let (k, n) = self.slots[i];
+            if n == 0 || k == t {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Makes room for `extra` new terms.
+    fn reserve(&mut self, extra: usize) {
+        if (self.len + extra) * 2 <= self.slots.len() {
+            return;
+        }
+        let bits = ((self.len + extra) * 2)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(10);
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0); 1 << bits]);
+        self.shift = 32 - bits;
+        for (t, n) in old {
+            if n > 0 {
+                let i = self.place(t);
+                self.slots[i] = (t, n);
+            }
+        }
+    }
+
+    /// Counts one more document with term `t`; room must have been reserved.
+    fn count(&mut self, t: u32) {
+        let i = self.place(t);
+        let slot = &mut self.slots[i];
+        if slot.1 == 0 {
+            *slot = (t, 1);
+            self.len += 1;
+        } else {
+            slot.1 = slot.1.saturating_add(1);
+        }
+    }
+}
+
+/// A document's vector, laid out for dot products with many centroids: a bitmap of its terms
+/// that most centroid terms fail at once, and an open-addressed table of its weights for those
+/// that pass.
+struct DocProbe {
+    bits: [u64; PROBE_BITS / 64],
+    terms: [u32; PROBE_SLOTS],
+    /// 0 marks an empty place: every weight of a unit TF-IDF vector is positive.
+    weights: [f32; PROBE_SLOTS],
+}
+
+const PROBE_BITS: usize = 2048;
+const PROBE_SLOTS: usize = 256;
+// A vector holds at most a quarter of the table, so probes end soon.
+const _: () = assert!(PROFILE_TERMS * 4 <= PROBE_SLOTS);
+
+impl DocProbe {
+    fn new(v: &[(u32, f32)]) -> Self {
+        let mut p = DocProbe {
+            bits: [0; PROBE_BITS / 64],
+            terms: [0; PROBE_SLOTS],
+            weights: [0.0; PROBE_SLOTS],
+        };
+        for &(t, w) in v {
+            let b = Self::bit(t);
+            p.bits[b / 64] |= 1 << (b % 64);
+            let i = p.place(t);
+            p.terms[i] = t;
+            p.weights[i] = w;
+        }
+        p
+    }
+
+    fn bit(t: u32) -> usize {
+        spread(t, 32 - PROBE_BITS.trailing_zeros())
+    }
+
+    fn place(&self, t: u32) -> usize {
+        // Other bits of the hash than the bitmap's, so that a false hit there is no more
+        // likely to collide here.
+        let mut i = t.wrapping_mul(0x85eb_ca6b) as usize >> 24;
+        while self.weights[i] != 0.0 && self.terms[i] != t {
+            i = (i + 1) % PROBE_SLOTS;
+        }
+        i
+    }
+
+    fn weight(&self, t: u32) -> f32 {
+        let b = Self::bit(t);
+        if self.bits[b / 64] & (1 << (b % 64)) == 0 {
+            return 0.0;
+        }
+        self.weights[self.place(t)]
+    }
+
+    /// The dot product with a sparse vector (`terms` sorted, `weights` beside them). Matching
+    /// terms are added in term order, as a merge of the two sorted vectors would, so the sum is
+    /// the same to the last bit.
+    fn dot(&self, terms: &[u32], weights: &[f32]) -> f32 {
+        let mut s = 0.0f32;
+        for (&t, &w) in terms.iter().zip(weights) {
+            let mine = self.weight(t);
+            if mine != 0.0 {
+                s += mine * w;
+            }
+        }
+        s
+    }
+}
+
+/// Counts, for one document, how many of its query words' postings name each story, in a
+/// small open-addressed table: a count per story in an array outgrew the caches at a million
+/// articles.
+struct StoryCounter {
+    /// The postings read for the document.
+    postings: Vec<u32>,
+    /// Story at each place; [`NONE`] marks an empty one.
+    stories: Vec<u32>,
+    counts: Vec<u16>,
+    /// The places filled, to read and clear them.
+    filled: Vec<u32>,
+}
+
+/// Postings read for one document, at most.
+const MAX_POSTINGS_READ: usize = QUERY_TERMS * RECENT_POSTINGS;
+const COUNTER_BITS: u32 = (MAX_POSTINGS_READ * 2).next_power_of_two().trailing_zeros();
+
+impl StoryCounter {
+    fn new() -> Self {
+        StoryCounter {
+            postings: Vec::with_capacity(MAX_POSTINGS_READ),
+            stories: vec![NONE; 1 << COUNTER_BITS],
+            counts: vec![0; 1 << COUNTER_BITS],
+            filled: Vec::with_capacity(MAX_POSTINGS_READ),
+        }
+    }
+
+    /// The [`MAX_CANDIDATES`] stories named most often in `self.postings` (ties to the newer
+    /// story, for determinism), unordered. Empties `self.postings`.
+    fn most_shared(&mut self) -> Vec<u32> {
+        let mask = self.stories.len() - 1;
+        for &s in &self.postings {
+            let mut i = spread(s, 32 - COUNTER_BITS);
+            while self.stories[i] != NONE && self.stories[i] != s {
+                i = (i + 1) & mask;
+            }
+            if self.stories[i] == NONE {
+                self.stories[i] = s;
+                self.filled.push(i as u32);
+            }
+            self.counts[i] = self.counts[i].saturating_add(1);
+        }
+        self.postings.clear();
+        // Ranked by one integer, count above story, inverted so that the most shared come first.
+        let mut ranked: Vec<u64> = Vec::with_capacity(self.filled.len());
+        for &i in &self.filled {
+            let i = i as usize;
+            let count = std::mem::take(&mut self.counts[i]);
+            ranked.push(!(u64::from(count) << 32 | u64::from(self.stories[i])));
+            self.stories[i] = NONE;
+        }
+        self.filled.clear();
+        if ranked.len() > MAX_CANDIDATES {
+            ranked.select_nth_unstable(MAX_CANDIDATES - 1);
+            ranked.truncate(MAX_CANDIDATES);
+        }
+        ranked.into_iter().map(|r| !r as u32).collect()
+    }
+}
+
 thread_local! {
-    /// Per-story counts of query words, reused across documents (all zero between uses).
-    static COUNTS: RefCell<Vec<u16>> = const { RefCell::new(Vec::new()) };
+    static COUNTER: RefCell<StoryCounter> = RefCell::new(StoryCounter::new());
+    /// Weights being ranked by `weight_cut`, reused.
+    static RANKED: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// One value from each 64-byte cache line of `v`, combined: reading them asks for every line
+/// at once.
+fn first_of_each_line(v: &[u32]) -> u32 {
+    v.iter().step_by(16).fold(0, |a, &x| a ^ x)
 }
 
 fn shard_of(term: u32) -> usize {
@@ -515,9 +855,9 @@ fn shard_of(term: u32) -> usize {
 }
 
 fn query_terms(v: &[(u32, f32)]) -> Vec<u32> {
-    let mut q: Vec<(u32, f32)> = v.to_vec();
-    keep_heaviest(&mut q, QUERY_TERMS);
-    q.into_iter().map(|x| x.0).collect()
+    let mut q = Vec::with_capacity(QUERY_TERMS.min(v.len()));
+    retain_heaviest(v, QUERY_TERMS, |&(t, _)| q.push(t));
+    q
 }
 
 /// Whether `score` for story `s` beats `best`; ties go to the older story.
@@ -556,39 +896,49 @@ fn ln_count(k: u32) -> f32 {
         .unwrap_or_else(|| (k.max(1) as f32).ln())
 }
 
-/// The [`MAX_CANDIDATES`] stories holding most query words, from `(count, story)` pairs (ties
-/// by story, for determinism); unordered.
-fn most_shared(mut cands: Vec<(u16, u32)>) -> Vec<(u16, u32)> {
-    if cands.len() > MAX_CANDIDATES {
-        cands.select_nth_unstable_by(MAX_CANDIDATES - 1, |a, b| b.cmp(a));
-        cands.truncate(MAX_CANDIDATES);
-    }
-    cands
-}
-
-/// Keeps the `n` heaviest entries (ties by term, for determinism), sorted by term.
+/// Keeps the `n` heaviest entries of `v`, which is sorted by term (ties go to the smaller
+/// term, for determinism); the order stays.
 fn keep_heaviest(v: &mut Vec<(u32, f32)>, n: usize) {
     if v.len() > n {
-        v.select_nth_unstable_by(n - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        v.truncate(n);
+        let mut kept = Vec::with_capacity(n);
+        retain_heaviest(v, n, |&x| kept.push(x));
+        *v = kept;
     }
-    v.sort_unstable_by_key(|x| x.0);
 }
 
-fn dot_sparse(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
-    let (mut i, mut j, mut s) = (0, 0, 0.0f32);
-    // Advancing both cursors by comparison results rather than by a three-way branch: the
-    // order of the terms is unpredictable, their equality rare.
-    while i < a.len() && j < b.len() {
-        let (ta, wa) = a[i];
-        let (tb, wb) = b[j];
-        if ta == tb {
-            s += wa * wb;
+/// Calls `keep` on the `n` heaviest entries of `v` (sorted by term; ties go to the smaller
+/// term), in order. Only the weights are ranked, so the entries need no sorting back.
+fn retain_heaviest(v: &[(u32, f32)], n: usize, mut keep: impl FnMut(&(u32, f32))) {
+    let Some((cut, mut ties)) = weight_cut(v, n) else {
+        v.iter().for_each(keep);
+        return;
+    };
+    for x in v {
+        match x.1.total_cmp(&cut) {
+            std::cmp::Ordering::Greater => keep(x),
+            std::cmp::Ordering::Equal if ties > 0 => {
+                ties -= 1;
+                keep(x);
+            }
+            _ => {}
         }
-        i += usize::from(ta <= tb);
-        j += usize::from(tb <= ta);
     }
-    s
+}
+
+/// The weight of the `n`-th heaviest entry and how many entries of exactly that weight are
+/// among the `n` heaviest; `None` when `v` has no more than `n` entries.
+fn weight_cut(v: &[(u32, f32)], n: usize) -> Option<(f32, usize)> {
+    if v.len() <= n || n == 0 {
+        return None;
+    }
+    RANKED.with(|w| {
+        let mut w = w.borrow_mut();
+        w.clear();
+        w.extend(v.iter().map(|x| x.1));
+        let (heavier, &mut cut, _) = w.select_nth_unstable_by(n - 1, |a, b| b.total_cmp(a));
+        let above = heavier.iter().filter(|x| x.total_cmp(&cut).is_gt()).count();
+        Some((cut, n - above))
+    })
 }
 
 fn dot(a: &[f32], b: &[f32]) -> f32 {
@@ -638,4 +988,108 @@ pub fn cluster(docs: &[Document], embedder: Option<&dyn SentenceEmbedder>) -> Ve
     let mut index = StoryIndex::new();
     index.add_batch(docs, embedder);
     index.stories()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `keep_heaviest` as first written: rank everything, then sort back by term.
+    fn reference_keep_heaviest(v: &mut Vec<(u32, f32)>, n: usize) {
+        if v.len() > n {
+            v.select_nth_unstable_by(n - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            v.truncate(n);
+        }
+        v.sort_unstable_by_key(|x| x.0);
+    }
+
+    #[test]
+    fn heaviest_entries_are_kept_in_order_with_ties_to_the_smaller_term() {
+        // Few distinct weights, so that many entries tie at the cut.
+        let mut x: u32 = 12345;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x
+        };
+        for len in [0, 1, 5, 12, 13, 64, 65, 200] {
+            for n in [1, 4, 12, 64] {
+                let mut v: Vec<(u32, f32)> =
+                    (0..len).map(|_| (next(), (next() % 5) as f32)).collect();
+                v.sort_unstable_by_key(|e| e.0);
+                v.dedup_by_key(|e| e.0);
+                let mut expected = v.clone();
+                reference_keep_heaviest(&mut expected, n);
+                keep_heaviest(&mut v, n);
+                assert_eq!(v, expected, "len {len} n {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn probe_dot_products_match_a_merge_of_the_sorted_vectors() {
+        let doc: Vec<(u32, f32)> = (0..64u32)
+            .map(|i| (i * 7919, 0.1 + i as f32 / 97.0))
+            .collect();
+        let probe = DocProbe::new(&doc);
+        let terms: Vec<u32> = (0..128u32).map(|i| i * 3001).collect();
+        let weights: Vec<f32> = (0..128).map(|i| 1.0 / (1.0 + i as f32)).collect();
+        let mut expected = 0.0f32;
+        for (&t, &w) in terms.iter().zip(&weights) {
+            if let Ok(k) = doc.binary_search_by_key(&t, |e| e.0) {
+                expected += doc[k].1 * w;
+            }
+        }
+        assert!(expected > 0.0);
+        assert_eq!(probe.dot(&terms, &weights).to_bits(), expected.to_bits());
+    }
+
+    #[test]
+    fn most_shared_stories_are_the_most_named_then_the_newest() {
+        let mut x: u32 = 99;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x
+        };
+        let mut counter = StoryCounter::new();
+        for (len, range) in [
+            (0, 10),
+            (5, 10),
+            (40, 30),
+            (1000, 900),
+            (1500, 1 << 20),
+            (300, 20),
+        ] {
+            let postings: Vec<u32> = (0..len).map(|_| next() % range).collect();
+            let mut counts: FxHashMap<u32, u64> = FxHashMap::default();
+            for &s in &postings {
+                *counts.entry(s).or_default() += 1;
+            }
+            let mut expected: Vec<(u64, u32)> = counts.into_iter().map(|(s, c)| (c, s)).collect();
+            expected.sort_unstable_by(|a, b| b.cmp(a));
+            let mut expected: Vec<u32> =
+                expected.iter().take(MAX_CANDIDATES).map(|e| e.1).collect();
+            expected.sort_unstable();
+            counter.postings.extend(&postings);
+            let mut found = counter.most_shared();
+            found.sort_unstable();
+            assert_eq!(found, expected, "{len} postings below {range}");
+        }
+    }
+
+    #[test]
+    fn document_frequencies_survive_growth() {
+        let mut df = DfTable::default();
+        for round in 1..=3u32 {
+            for t in 0..5000u32 {
+                df.reserve(1);
+                df.count(t.wrapping_mul(2_654_435_761));
+            }
+            assert_eq!(df.get(7u32.wrapping_mul(2_654_435_761)), round);
+        }
+        assert_eq!(df.get(1), 0);
+    }
 }
