@@ -6,9 +6,10 @@
 //! - no padding: the sentences of a batch are stacked row-wise for the dense layers, and
 //!   attention runs within each sentence, so no work is spent on pad tokens or masks;
 //! - the dense layers use weights packed once at load for a register-tiled kernel
-//!   ([`crate::matmul`]), with the query, key and value projections fused into one product;
+//!   ([`crate::matmul`]), with the query, key and value projections fused into one product,
+//!   and both attention products of each head run on the same kernel;
 //! - bias and residual are written into the output before the product accumulates into it,
-//!   buffers are reused from batch to batch, and `exp`/`erf` are vectorisable polynomials;
+//!   buffers are reused from batch to batch, and `exp`/`erf` are vectorisable polynomial and rational approximations;
 //! - one batch runs on one core, and batches run in parallel, so cores never wait on each other
 //!   inside a layer.
 

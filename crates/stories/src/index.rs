@@ -994,6 +994,16 @@ pub fn cluster(docs: &[Document], embedder: Option<&dyn SentenceEmbedder>) -> Ve
 mod tests {
     use super::*;
 
+    /// Deterministic pseudo-random numbers without a random-number dependency.
+    fn xorshift(mut x: u32) -> impl FnMut() -> u32 {
+        move || {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x
+        }
+    }
+
     /// `keep_heaviest` as first written: rank everything, then sort back by term.
     fn reference_keep_heaviest(v: &mut Vec<(u32, f32)>, n: usize) {
         if v.len() > n {
@@ -1006,13 +1016,7 @@ mod tests {
     #[test]
     fn heaviest_entries_are_kept_in_order_with_ties_to_the_smaller_term() {
         // Few distinct weights, so that many entries tie at the cut.
-        let mut x: u32 = 12345;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            x
-        };
+        let mut next = xorshift(12345);
         for len in [0, 1, 5, 12, 13, 64, 65, 200] {
             for n in [1, 4, 12, 64] {
                 let mut v: Vec<(u32, f32)> =
@@ -1047,13 +1051,7 @@ mod tests {
 
     #[test]
     fn most_shared_stories_are_the_most_named_then_the_newest() {
-        let mut x: u32 = 99;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            x
-        };
+        let mut next = xorshift(99);
         let mut counter = StoryCounter::new();
         for (len, range) in [
             (0, 10),
