@@ -72,10 +72,11 @@ pub fn matmul_panels_acc(a: Rows, k: usize, panels: &[f32], n: usize, c: &mut [f
         let panel = &panels[p * k * NR..][..k * NR];
         let cols = NR.min(n - p * NR);
         for r0 in (0..a.rows).step_by(MR) {
-            let lhs = Lhs {
-                a: &a.data[r0 * a.stride..],
-                lda: a.stride,
+            // The kernel's `MR` (or fewer) rows.
+            let lhs = Rows {
+                data: &a.data[r0 * a.stride..],
                 rows: MR.min(a.rows - r0),
+                stride: a.stride,
             };
             kernel(k, lhs, panel, &mut c[r0 * ldc + p * NR..], ldc, cols);
         }
@@ -129,24 +130,16 @@ impl PackedWeight {
     }
 }
 
-/// `rows` (at most `MR`) rows of `A` from their first input in this block, `lda` apart.
-#[derive(Clone, Copy)]
-struct Lhs<'a> {
-    a: &'a [f32],
-    lda: usize,
-    rows: usize,
-}
-
-impl Lhs<'_> {
+impl Rows<'_> {
     /// Where each of the `MR` rows starts; missing rows repeat the last one, so the kernel
     /// reads only valid memory and its results for them are dropped.
     fn row_starts(&self) -> [usize; MR] {
-        std::array::from_fn(|r| r.min(self.rows - 1) * self.lda)
+        std::array::from_fn(|r| r.min(self.rows - 1) * self.stride)
     }
 }
 
-/// `c[rows × cols] (row stride ldc) += A rows · weight panel` over `kc` inputs.
-type Kernel = fn(usize, Lhs, &[f32], &mut [f32], usize, usize);
+/// `c[rows × cols] (row stride ldc) += A rows (at most `MR`) · weight panel` over `kc` inputs.
+type Kernel = fn(usize, Rows, &[f32], &mut [f32], usize, usize);
 
 fn kernel() -> Kernel {
     #[cfg(target_arch = "x86_64")]
@@ -156,12 +149,12 @@ fn kernel() -> Kernel {
     portable_kernel
 }
 
-fn portable_kernel(kc: usize, lhs: Lhs, rhs: &[f32], c: &mut [f32], ldc: usize, cols: usize) {
+fn portable_kernel(kc: usize, lhs: Rows, rhs: &[f32], c: &mut [f32], ldc: usize, cols: usize) {
     let starts = lhs.row_starts();
     let mut acc = [[0.0f32; NR]; MR];
     for (k, b) in rhs.chunks_exact(NR).take(kc).enumerate() {
         for (acc_row, &start) in acc.iter_mut().zip(&starts) {
-            let av = lhs.a[start + k];
+            let av = lhs.data[start + k];
             for (x, &bv) in acc_row.iter_mut().zip(b) {
                 *x += av * bv;
             }
@@ -182,13 +175,20 @@ fn add_tile(acc: &[[f32; NR]; MR], c: &mut [f32], ldc: usize, rows: usize, cols:
 mod avx2 {
     use std::arch::x86_64::*;
 
-    use super::{add_tile, Lhs, MR, NR};
+    use super::{add_tile, Rows, MR, NR};
 
-    pub(super) fn kernel(kc: usize, lhs: Lhs, rhs: &[f32], c: &mut [f32], ldc: usize, cols: usize) {
+    pub(super) fn kernel(
+        kc: usize,
+        lhs: Rows,
+        rhs: &[f32],
+        c: &mut [f32],
+        ldc: usize,
+        cols: usize,
+    ) {
         let (rows, starts) = (lhs.rows, lhs.row_starts());
-        assert!(rhs.len() >= kc * NR && lhs.a.len() >= starts[MR - 1] + kc);
+        assert!(rhs.len() >= kc * NR && lhs.data.len() >= starts[MR - 1] + kc);
         assert!((1..=MR).contains(&rows) && cols <= NR && c.len() >= (rows - 1) * ldc + cols);
-        let a = starts.map(|s| lhs.a[s..].as_ptr());
+        let a = starts.map(|s| lhs.data[s..].as_ptr());
         // SAFETY: `kernel()` hands this function out only after detecting AVX2 and FMA, and
         // the assertions above bound every pointer offset taken inside.
         unsafe { tile(kc, a, rhs.as_ptr(), c, ldc, rows, cols) }
@@ -318,7 +318,11 @@ pub(crate) mod tests {
         let a = values(MR * lda, 3);
         let rhs = values(kc * NR, 4);
         for (rows, cols) in [(MR, NR), (4, 11)] {
-            let lhs = Lhs { a: &a, lda, rows };
+            let lhs = Rows {
+                data: &a,
+                rows,
+                stride: lda,
+            };
             let mut a = vec![0.0f32; MR * ldc];
             let mut b = a.clone();
             portable_kernel(kc, lhs, &rhs, &mut a, ldc, cols);

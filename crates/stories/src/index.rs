@@ -519,7 +519,7 @@ struct Pending<'a> {
 struct BatchChanges {
     changed: FxHashSet<u32>,
     /// Each query word of the batch -> its slot.
-    slots: SmallTermMap,
+    slots: FxHashMap<u32, u32>,
     /// Per document of the batch, the slots of its query words.
     doc_slots: Vec<Vec<u32>>,
     /// Per slot, the newest entry; each entry is (story, older entry), so that a word's
@@ -530,10 +530,18 @@ struct BatchChanges {
 
 impl BatchChanges {
     fn new(docs: &[Pending]) -> Self {
-        let mut slots = SmallTermMap::with_room(docs.len() * QUERY_TERMS);
+        let mut slots: FxHashMap<u32, u32> = FxHashMap::default();
         let doc_slots = docs
             .iter()
-            .map(|d| d.query.iter().map(|&t| slots.slot_or_insert(t)).collect())
+            .map(|d| {
+                d.query
+                    .iter()
+                    .map(|&t| {
+                        let next = slots.len() as u32;
+                        *slots.entry(t).or_insert(next)
+                    })
+                    .collect()
+            })
             .collect();
         BatchChanges {
             changed: FxHashSet::default(),
@@ -555,8 +563,9 @@ impl BatchChanges {
 
     fn index_words(&mut self, s: u32, words: &[u32]) {
         for &t in words {
-            if let Some(q) = self.slots.get(t) {
-                let older = std::mem::replace(&mut self.latest[q], self.entries.len() as u32);
+            if let Some(&q) = self.slots.get(&t) {
+                let older =
+                    std::mem::replace(&mut self.latest[q as usize], self.entries.len() as u32);
                 self.entries.push((s, older));
             }
         }
@@ -578,58 +587,6 @@ impl BatchChanges {
 }
 
 const NONE: u32 = u32::MAX;
-
-/// Terms -> dense slots, for the few hundred query words of a batch: open addressing in a
-/// table a few times larger than needed, so that most lookups end at their first probe.
-struct SmallTermMap {
-    keys: Vec<u32>,
-    /// Slot of each key; [`NONE`] marks an empty place.
-    slots: Vec<u32>,
-    len: u32,
-    shift: u32,
-}
-
-impl SmallTermMap {
-    fn with_room(n: usize) -> Self {
-        let bits = (n.max(1) * 4).next_power_of_two().trailing_zeros().max(4);
-        SmallTermMap {
-            keys: vec![0; 1 << bits],
-            slots: vec![NONE; 1 << bits],
-            len: 0,
-            shift: 32 - bits,
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.len as usize
-    }
-
-    fn place(&self, t: u32) -> usize {
-        let mask = self.keys.len() - 1;
-        let mut i = spread(t, self.shift);
-        while self.slots[i] != NONE && self.keys[i] != t {
-            i = (i + 1) & mask;
-        }
-        i
-    }
-
-    fn get(&self, t: u32) -> Option<usize> {
-        let s = self.slots[self.place(t)];
-        (s != NONE).then_some(s as usize)
-    }
-
-    /// The slot of `t`, given one if it is new; no more terms may be given one than
-    /// [`SmallTermMap::with_room`] made room for.
-    fn slot_or_insert(&mut self, t: u32) -> u32 {
-        let i = self.place(t);
-        if self.slots[i] == NONE {
-            self.keys[i] = t;
-            self.slots[i] = self.len;
-            self.len += 1;
-        }
-        self.slots[i]
-    }
-}
 
 /// The top bits of a multiplicative hash: a table index for `32 - shift` bits.
 fn spread(x: u32, shift: u32) -> usize {
