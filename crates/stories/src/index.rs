@@ -33,8 +33,10 @@ pub const PROFILE_TERMS: usize = 64;
 pub const CENTROID_TERMS: usize = 128;
 /// How many of its heaviest words a new document looks up in the inverted index.
 const QUERY_TERMS: usize = 12;
-/// How many of the latest postings of a word are read.
-const RECENT_POSTINGS: usize = 128;
+/// How many of the latest postings of a word are read. Reading 128 took 28% longer at a
+/// million articles and agreed no better with the labels (bench/RESULTS.md): the query words
+/// are a document's rarest, whose lists are short anyway.
+const RECENT_POSTINGS: usize = 64;
 /// Postings kept per word: when a list reaches this length, its oldest postings beyond the
 /// latest [`RECENT_POSTINGS`] go at once, which bounds memory however common a word is.
 const KEPT_POSTINGS: usize = 2 * RECENT_POSTINGS;
@@ -765,18 +767,24 @@ impl StoryCounter {
     /// story, for determinism), unordered. Empties `self.postings`.
     fn most_shared(&mut self) -> Vec<u32> {
         let mask = self.stories.len() - 1;
+        // A posting's story is new to the table about as often as not: the table records
+        // which it was instead of branching on it. Only a collision, rare in a table this
+        // sparse, takes a branch.
+        self.filled.resize(self.postings.len(), 0);
+        let mut filled = 0;
         for &s in &self.postings {
             let mut i = spread(s, 32 - COUNTER_BITS);
-            while self.stories[i] != NONE && self.stories[i] != s {
+            while (self.stories[i] != NONE) & (self.stories[i] != s) {
                 i = (i + 1) & mask;
             }
-            if self.stories[i] == NONE {
-                self.stories[i] = s;
-                self.filled.push(i as u32);
-            }
+            let new = self.stories[i] == NONE;
+            self.stories[i] = s;
+            self.filled[filled] = i as u32;
+            filled += usize::from(new);
             self.counts[i] = self.counts[i].saturating_add(1);
         }
         self.postings.clear();
+        self.filled.truncate(filled);
         // Ranked by one integer, count above story, inverted so that the most shared come first.
         let mut ranked: Vec<u64> = Vec::with_capacity(self.filled.len());
         for &i in &self.filled {
