@@ -80,8 +80,8 @@ pub fn evaluate(
     let mut skipped = 0;
     let mut line_no = 0usize;
     // One buffer for every batch's lines: a fresh one per batch costs as much in page faults
-    // as the parsing. It is sized up front, as growing it copies it over and over while
-    // nothing else can run.
+    // as the parsing. It is sized up front: growing it while reading copies what was read
+    // and touches fresh pages, and nothing else runs meanwhile.
     let mut lines = Lines::default();
     lines
         .buf
