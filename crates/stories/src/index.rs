@@ -774,7 +774,7 @@ impl StoryCounter {
         // which it was instead of branching on it. Only a collision, rare in a table this
         // sparse, takes a branch.
         self.filled.resize(self.postings.len(), 0);
-        let mut filled = 0;
+        let mut added = 0;
         for &s in &self.postings {
             let mut i = spread(s, 32 - COUNTER_BITS);
             while (self.stories[i] != NONE) & (self.stories[i] != s) {
@@ -782,12 +782,12 @@ impl StoryCounter {
             }
             let new = self.stories[i] == NONE;
             self.stories[i] = s;
-            self.filled[filled] = i as u32;
-            filled += usize::from(new);
+            self.filled[added] = i as u32;
+            added += usize::from(new);
             self.counts[i] = self.counts[i].saturating_add(1);
         }
         self.postings.clear();
-        self.filled.truncate(filled);
+        self.filled.truncate(added);
         // Ranked by one integer, count above story, inverted so that the most shared come first.
         let mut ranked: Vec<u64> = Vec::with_capacity(self.filled.len());
         for &i in &self.filled {
