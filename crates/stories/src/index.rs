@@ -750,6 +750,9 @@ struct StoryCounter {
     counts: Vec<u16>,
     /// The places filled, to read and clear them.
     filled: Vec<u32>,
+    /// The stories named more than once, ranked; and those named once.
+    ranked: Vec<u64>,
+    once: Vec<u32>,
 }
 
 /// Postings read for one document, at most.
@@ -763,6 +766,8 @@ impl StoryCounter {
             stories: vec![NONE; 1 << COUNTER_BITS],
             counts: vec![0; 1 << COUNTER_BITS],
             filled: Vec::with_capacity(MAX_POSTINGS_READ),
+            ranked: Vec::with_capacity(MAX_POSTINGS_READ),
+            once: Vec::with_capacity(MAX_POSTINGS_READ),
         }
     }
 
@@ -788,20 +793,37 @@ impl StoryCounter {
         }
         self.postings.clear();
         self.filled.truncate(added);
-        // Ranked by one integer, count above story, inverted so that the most shared come first.
-        let mut ranked: Vec<u64> = Vec::with_capacity(self.filled.len());
+        // Ranked by one integer, count above story, inverted so that the most shared come
+        // first. Most stories are named once: those are set apart (without a branch on which
+        // they are) and only ranked when fewer than MAX_CANDIDATES stories are named more.
+        let (ranked, once) = (&mut self.ranked, &mut self.once);
+        ranked.resize(added, 0);
+        once.resize(added, 0);
+        let (mut more, mut single) = (0, 0);
         for &i in &self.filled {
             let i = i as usize;
-            let count = std::mem::take(&mut self.counts[i]);
-            ranked.push(!(u64::from(count) << 32 | u64::from(self.stories[i])));
+            let (count, story) = (std::mem::take(&mut self.counts[i]), self.stories[i]);
             self.stories[i] = NONE;
+            ranked[more] = !(u64::from(count) << 32 | u64::from(story));
+            once[single] = story;
+            more += usize::from(count > 1);
+            single += usize::from(count == 1);
         }
         self.filled.clear();
-        if ranked.len() > MAX_CANDIDATES {
+        let ranked = &mut ranked[..more];
+        let mut found: Vec<u32> = Vec::with_capacity(MAX_CANDIDATES);
+        if more >= MAX_CANDIDATES {
             ranked.select_nth_unstable(MAX_CANDIDATES - 1);
-            ranked.truncate(MAX_CANDIDATES);
+            found.extend(ranked[..MAX_CANDIDATES].iter().map(|&r| !r as u32));
+        } else {
+            found.extend(ranked.iter().map(|&r| !r as u32));
+            let (once, need) = (&mut once[..single], MAX_CANDIDATES - more);
+            if once.len() > need {
+                once.select_nth_unstable_by(need - 1, |a, b| b.cmp(a));
+            }
+            found.extend(&once[..need.min(once.len())]);
         }
-        ranked.into_iter().map(|r| !r as u32).collect()
+        found
     }
 }
 
