@@ -7,6 +7,8 @@
 #   SIZES="10000" bench/stories.sh   # just the 10k corpus
 #   THREADS=2                        # rayon threads for crosscheck (default 2)
 #   DATASKETCH_LIMIT=20000           # datasketch reads at most this many articles of a corpus
+#   ROUNDS=3                         # alternating runs of both tools per corpus; the ratio
+#                                    # reported is the median of the rounds' ratios
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -15,6 +17,7 @@ mkdir -p "$OUT"
 SIZES=${SIZES:-"10000 100000 1000000"}
 THREADS=${THREADS:-2}
 DATASKETCH_LIMIT=${DATASKETCH_LIMIT:-20000}
+ROUNDS=${ROUNDS:-3}
 FRANK=../shared/bench/stories/frank-stories-valid.jsonl
 
 if [ ! -x bench/.venv/bin/python ]; then
@@ -62,10 +65,32 @@ print(f"  datasketch  {r['articles']:>8} articles  {r['articles_per_second']:>9.
 PY
 }
 
+# Both tools on one corpus, alternating for ROUNDS rounds: the speed of either varies by 20-50%
+# from minute to minute on a shared machine, so one round decides little.
+compare() { # file label
+  local r
+  for r in $(seq "$ROUNDS"); do
+    echo " round $r"
+    run_crosscheck "$1" "$2-$r"
+    run_datasketch "$1" "$2-$r"
+  done
+  python3 - "$OUT" "$2" "$ROUNDS" <<'PY'
+import json, statistics, sys
+out, label, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+load = lambda tool, r: json.load(open(f"{out}/{tool}-{label}-{r}.json"))
+c = [load("crosscheck", r) for r in range(1, rounds + 1)]
+d = [load("datasketch", r) for r in range(1, rounds + 1)]
+ratios = sorted(a["articles_per_second"] / b["articles_per_second"] for a, b in zip(c, d))
+print(f"  speed ratio crosscheck/datasketch: median {statistics.median(ratios):.0f}x over {rounds} "
+      f"rounds (each: {', '.join(f'{x:.0f}x' for x in ratios)})"
+      + ("" if d[0]['articles'] == c[0]['articles']
+         else f"  (datasketch on the first {d[0]['articles']} articles)"))
+PY
+}
+
 if [ -f "$FRANK" ]; then
   echo "== FRANK stories ($FRANK)"
-  run_crosscheck "$FRANK" frank
-  run_datasketch "$FRANK" frank
+  compare "$FRANK" frank
 fi
 
 for n in $SIZES; do
@@ -76,12 +101,5 @@ for n in $SIZES; do
     mv "$f.tmp" "$f"
   fi
   echo "== synthetic corpus: $n articles ($f, $(du -h "$f" | cut -f1))"
-  run_crosscheck "$f" "$n"
-  run_datasketch "$f" "$n"
-  python3 - "$OUT/crosscheck-$n.json" "$OUT/datasketch-$n.json" <<'PY'
-import json, sys
-c, d = (json.load(open(p)) for p in sys.argv[1:])
-print(f"  speed ratio crosscheck/datasketch: {c['articles_per_second'] / d['articles_per_second']:.0f}x"
-      + ("" if d['articles'] == c['articles'] else f"  (datasketch on the first {d['articles']} articles)"))
-PY
+  compare "$f" "$n"
 done
