@@ -30,9 +30,9 @@ use crate::features::{fnv64, fnv_extend, DocFeatures};
 /// size bounds memory and time per document.
 pub const PROFILE_TERMS: usize = 64;
 /// How many words a story's centroid keeps: as many as a document's vector. Keeping 96 or 128
-/// agreed slightly less with the labels on every benchmark set (a long centroid collects the
-/// stray words of single members, which let unrelated articles score against it), and costs
-/// more to score (bench/RESULTS.md).
+/// agreed less with the labels on three of the four benchmark sets and as well on the fourth
+/// (a long centroid collects the stray words of single members, which let unrelated articles
+/// score against it), and costs more to score (bench/RESULTS.md).
 pub const CENTROID_TERMS: usize = 64;
 /// How many of its heaviest words a new document looks up in the inverted index.
 const QUERY_TERMS: usize = 12;
