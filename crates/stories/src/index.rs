@@ -753,9 +753,8 @@ struct StoryCounter {
     counts: Vec<u16>,
     /// The places filled, to read and clear them.
     filled: Vec<u32>,
-    /// The stories named more than once, ranked; and those named once.
+    /// The candidates ranked, those named more than once first.
     ranked: Vec<u64>,
-    once: Vec<u32>,
 }
 
 /// Postings read for one document, at most.
@@ -770,7 +769,6 @@ impl StoryCounter {
             counts: vec![0; 1 << COUNTER_BITS],
             filled: Vec::with_capacity(MAX_POSTINGS_READ),
             ranked: Vec::with_capacity(MAX_POSTINGS_READ),
-            once: Vec::with_capacity(MAX_POSTINGS_READ),
         }
     }
 
@@ -797,37 +795,41 @@ impl StoryCounter {
         self.postings.clear();
         self.filled.truncate(added);
         // Ranked by one integer, count above story, inverted so that the most shared come
-        // first. Most stories are named once: those are set apart (without a branch on which
-        // they are) and only ranked when fewer than MAX_CANDIDATES stories are named more.
-        let (ranked, once) = (&mut self.ranked, &mut self.once);
+        // first. Most stories are named once: those go to the back of the buffer (the place is
+        // chosen without a branch) and are only ranked when fewer than MAX_CANDIDATES stories
+        // are named more.
+        let ranked = &mut self.ranked;
         ranked.resize(added, 0);
-        once.resize(added, 0);
-        let (mut more, mut single) = (0, 0);
-        for &i in &self.filled {
+        let mut more = 0;
+        for (k, &i) in self.filled.iter().enumerate() {
             let i = i as usize;
             let (count, story) = (std::mem::take(&mut self.counts[i]), self.stories[i]);
             self.stories[i] = NONE;
-            ranked[more] = !(u64::from(count) << 32 | u64::from(story));
-            once[single] = story;
+            let place = if count > 1 {
+                more
+            } else {
+                added - 1 - (k - more)
+            };
+            ranked[place] = !(u64::from(count) << 32 | u64::from(story));
             more += usize::from(count > 1);
-            single += usize::from(count == 1);
         }
         self.filled.clear();
-        let ranked = &mut ranked[..more];
+        let (named_more, named_once) = ranked.split_at_mut(more);
         let mut found: Vec<u32> = Vec::with_capacity(MAX_CANDIDATES);
-        if more >= MAX_CANDIDATES {
-            ranked.select_nth_unstable(MAX_CANDIDATES - 1);
-            found.extend(ranked[..MAX_CANDIDATES].iter().map(|&r| !r as u32));
-        } else {
-            found.extend(ranked.iter().map(|&r| !r as u32));
-            let (once, need) = (&mut once[..single], MAX_CANDIDATES - more);
-            if once.len() > need {
-                once.select_nth_unstable_by(need - 1, |a, b| b.cmp(a));
-            }
-            found.extend(&once[..need.min(once.len())]);
+        for part in [named_more, named_once] {
+            let best = smallest(part, MAX_CANDIDATES - found.len());
+            found.extend(best.iter().map(|&r| !r as u32));
         }
         found
     }
+}
+
+/// The `n` smallest values of `v`, unordered.
+fn smallest(v: &mut [u64], n: usize) -> &[u64] {
+    if n > 0 && v.len() > n {
+        v.select_nth_unstable(n - 1);
+    }
+    &v[..n.min(v.len())]
 }
 
 thread_local! {
