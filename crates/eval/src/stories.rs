@@ -6,7 +6,7 @@
 //! index, not by the corpus.
 
 use std::borrow::Cow;
-use std::io::BufRead;
+use std::io::Read;
 use std::path::Path;
 use std::time::Instant;
 
@@ -18,10 +18,11 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 /// Lines read and clustered together: all of a batch counts into word statistics before any of
-/// it is placed (see `StoryIndex::add_batch`).
-const BATCH: usize = 20_000;
-/// The room made up front for a batch's lines: about what 20 000 news articles take.
-const BATCH_BYTES: usize = 64 << 20;
+/// it is placed (see `StoryIndex::add_batch`). Each batch is read and featurised while the one
+/// before is placed, but the first is featurised, and the last placed, with nothing beside it:
+/// 2 500 lines rather than 20 000 made 10 000 articles about 7% faster and 1 M about 5%, with
+/// the same agreement to three decimals (FRANK, a single batch either way, is unchanged).
+const BATCH: usize = 2_500;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StoriesReport {
@@ -71,22 +72,13 @@ pub fn evaluate(
     embedder: Option<&dyn SentenceEmbedder>,
 ) -> anyhow::Result<StoriesReport> {
     let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let size = file.metadata().map_or(0, |m| m.len());
-    let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
     let started = Instant::now();
     let mut index = StoryIndex::new();
     let mut gold_ids: FxHashMap<String, u32> = FxHashMap::default();
     let mut gold: Vec<Option<u32>> = Vec::new();
     let mut skipped = 0;
-    let mut line_no = 0usize;
-    // One buffer for every batch's lines: a fresh one per batch costs as much in page faults
-    // as the parsing. It is sized up front: growing it while reading copies what was read
-    // and touches fresh pages, and nothing else runs meanwhile.
-    let mut lines = Lines::default();
-    lines
-        .buf
-        .reserve(usize::try_from(size).unwrap_or(usize::MAX).min(BATCH_BYTES));
-    let mut current = read_batch(&mut reader, &mut line_no, &mut lines, embedder)?;
+    let mut lines = LineReader::new(file);
+    let mut current = lines.read_batch(embedder)?;
     // Placing a batch is sequential; reading and featurising the next one runs beside it.
     while !current.is_empty() {
         let mut place = |batch: Vec<Option<Parsed>>| {
@@ -115,7 +107,7 @@ pub fn evaluate(
         };
         let (placed, next) = rayon::join(
             || place(std::mem::take(&mut current)),
-            || read_batch(&mut reader, &mut line_no, &mut lines, embedder),
+            || lines.read_batch(embedder),
         );
         skipped += placed;
         current = next?;
@@ -147,38 +139,100 @@ pub fn evaluate(
     })
 }
 
-/// A batch of lines in one buffer rather than a string per line.
-#[derive(Default)]
-struct Lines {
-    buf: Vec<u8>,
-    ends: Vec<usize>,
+/// Reads JSON lines in chunks, each parsed while the next is read. Reading a whole batch
+/// before parsing any of it kept the other threads idle for about 8% of a 10 000-article run,
+/// and a fresh buffer for all of it doubled the reading time in page faults; two chunk
+/// buffers, used in turn, stay mapped.
+struct LineReader<R> {
+    inner: R,
+    /// The chunk being parsed and the one being read; each starts with the unfinished last
+    /// line of the one before.
+    chunks: [Vec<u8>; 2],
+    eof: bool,
+    /// Lines read so far, to name articles without an id.
+    line_no: usize,
 }
 
-/// Reads and featurises the next batch of lines (`None` for a line that is not an article).
-fn read_batch(
-    reader: &mut impl BufRead,
-    line_no: &mut usize,
-    lines: &mut Lines,
-    embedder: Option<&dyn SentenceEmbedder>,
-) -> anyhow::Result<Vec<Option<Parsed>>> {
-    let Lines { buf, ends } = lines;
-    buf.clear();
-    ends.clear();
-    for _ in 0..BATCH {
-        if reader.read_until(b'\n', buf)? == 0 {
-            break;
+/// Bytes asked of the file for each chunk.
+const READ_CHUNK: u64 = 2 << 20;
+
+impl<R: Read + Send> LineReader<R> {
+    fn new(inner: R) -> Self {
+        LineReader {
+            inner,
+            chunks: Default::default(),
+            eof: false,
+            line_no: 0,
         }
-        ends.push(buf.len());
     }
-    let base = *line_no;
-    *line_no += ends.len();
-    Ok((0..ends.len())
-        .into_par_iter()
-        .map(|i| {
-            let start = if i == 0 { 0 } else { ends[i - 1] };
-            parse(&buf[start..ends[i]], base + i + 1, embedder.is_some())
-        })
-        .collect())
+
+    /// Appends the next chunk of the input to `chunk`; whether the input has ended.
+    fn read_chunk(inner: &mut R, chunk: &mut Vec<u8>) -> std::io::Result<bool> {
+        Ok(inner.take(READ_CHUNK).read_to_end(chunk)? == 0)
+    }
+
+    /// Reads and featurises the next [`BATCH`] lines (`None` for a line that is not an
+    /// article); fewer at the end of the input.
+    fn read_batch(
+        &mut self,
+        embedder: Option<&dyn SentenceEmbedder>,
+    ) -> anyhow::Result<Vec<Option<Parsed>>> {
+        let mut out = Vec::with_capacity(BATCH);
+        // How much of the current chunk is known to hold no newline: a line longer than a
+        // chunk is searched once, not again after each chunk added to it.
+        let mut searched = 0;
+        while out.len() < BATCH {
+            let [current, next] = &mut self.chunks;
+            let mut ends: Vec<usize> = memchr::memchr_iter(b'\n', &current[searched..])
+                .map(|i| searched + i + 1)
+                .take(BATCH - out.len())
+                .collect();
+            if ends.is_empty() && !self.eof {
+                searched = current.len();
+                self.eof = Self::read_chunk(&mut self.inner, current)?;
+                continue;
+            }
+            // At the end of the input, a last line may lack its newline.
+            let whole = ends.last().copied().unwrap_or(0);
+            if self.eof && ends.len() < BATCH - out.len() && whole < current.len() {
+                ends.push(current.len());
+            }
+            if ends.is_empty() {
+                break;
+            }
+            let taken = ends[ends.len() - 1];
+            let base = self.line_no;
+            self.line_no += ends.len();
+            let lines = &current[..taken];
+            let inner = &mut self.inner;
+            let eof = self.eof;
+            let (parsed, read) = rayon::join(
+                || {
+                    (0..ends.len())
+                        .into_par_iter()
+                        .map(|i| {
+                            let start = if i == 0 { 0 } else { ends[i - 1] };
+                            parse(&lines[start..ends[i]], base + i + 1, embedder.is_some())
+                        })
+                        .collect::<Vec<_>>()
+                },
+                || {
+                    next.clear();
+                    next.extend_from_slice(&current[taken..]);
+                    if eof {
+                        Ok(true)
+                    } else {
+                        Self::read_chunk(inner, next)
+                    }
+                },
+            );
+            out.extend(parsed);
+            self.eof = read?;
+            self.chunks.swap(0, 1);
+            searched = 0;
+        }
+        Ok(out)
+    }
 }
 
 fn embed(parsed: &[Parsed], embedder: Option<&dyn SentenceEmbedder>) -> Vec<Option<Vec<f32>>> {
@@ -206,7 +260,7 @@ fn parse(line: &[u8], line_no: usize, want_lead: bool) -> Option<Parsed> {
         .published
         .as_deref()
         .and_then(|p| p.get(..10))
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .and_then(|d| d.parse::<chrono::NaiveDate>().ok())
         .and_then(|d| {
             d.signed_duration_since(chrono::NaiveDate::default())
                 .num_days()
@@ -321,5 +375,67 @@ mod tests {
         assert_eq!(r.articles, 1043);
         assert_eq!(r.gold_stories, 149);
         assert!(r.adjusted_rand_index >= 0.90, "{r:?}");
+    }
+
+    /// Lines that span chunks, blank and broken lines, and a last line without its newline all
+    /// come out once, in order, split into batches of at most [`BATCH`].
+    #[test]
+    fn lines_across_chunks_come_out_once_in_order() {
+        let total = 3 * BATCH + 1_234;
+        let mut input = String::new();
+        let (mut expected, mut broken) = (Vec::new(), 0);
+        for n in 1..=total {
+            match n % 1_000 {
+                0 | 500 => {
+                    input.push_str(if n % 1_000 == 0 { "\n" } else { "{not json\n" });
+                    broken += 1;
+                }
+                // Lines of very different lengths, the first longer than a chunk.
+                k => {
+                    let words = match n {
+                        1 => 600_000,
+                        _ if k == 1 => 60_000,
+                        _ => k % 97 + 1,
+                    };
+                    let text = "word ".repeat(words);
+                    let id = if k % 3 == 0 {
+                        format!("line {n}")
+                    } else {
+                        format!("a{n}")
+                    };
+                    let field = if k % 3 == 0 {
+                        String::new()
+                    } else {
+                        format!(r#""id": "{id}", "#)
+                    };
+                    input.push_str(&format!(r#"{{{field}"text": "{text}"}}"#));
+                    if n < total {
+                        input.push('\n');
+                    }
+                    expected.push(id);
+                }
+            }
+        }
+        assert!(input.len() as u64 > 3 * READ_CHUNK);
+        // The last line lacks its newline.
+        assert!(!input.ends_with('\n'));
+        let mut reader = LineReader::new(std::io::Cursor::new(input.into_bytes()));
+        let (mut ids, mut skipped, mut sizes) = (Vec::new(), 0, Vec::new());
+        loop {
+            let batch = reader.read_batch(None).unwrap();
+            if batch.is_empty() {
+                break;
+            }
+            sizes.push(batch.len());
+            for p in batch {
+                match p {
+                    Some(p) => ids.push(p.id),
+                    None => skipped += 1,
+                }
+            }
+        }
+        assert_eq!(sizes, [BATCH, BATCH, BATCH, 1_234]);
+        assert_eq!(skipped, broken);
+        assert_eq!(ids, expected);
     }
 }
