@@ -198,10 +198,9 @@ impl<R: Read + Send> LineReader<R> {
             if self.eof && ends.len() < BATCH - out.len() && whole < current.len() {
                 ends.push(current.len());
             }
-            if ends.is_empty() {
+            let Some(&taken) = ends.last() else {
                 break;
-            }
-            let taken = ends[ends.len() - 1];
+            };
             let base = self.line_no;
             self.line_no += ends.len();
             let lines = &current[..taken];

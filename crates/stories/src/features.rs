@@ -134,8 +134,8 @@ static ASCII_FOLD: [u8; 256] = {
 };
 
 /// Reads the word tokens of `text` as `crosscheck_text::tokens` splits and folds them: extends
-/// `fp` with each folded word (see [`fingerprint_word`]), and pushes the hashed stem of each content word
-/// (see [`stem`]) to `out`.
+/// `fp` with each folded word (see [`fingerprint_word`]), and pushes the hashed stem of each
+/// content word (see [`stem`]) to `out`.
 pub(crate) fn hash_words(text: &str, fp: &mut u64, out: &mut Vec<u32>) {
     let stop = stop_table();
     let bytes = text.as_bytes();

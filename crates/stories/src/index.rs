@@ -866,6 +866,7 @@ fn better(score: f32, s: usize, best: Option<(f32, usize)>) -> bool {
 /// filled a block at a time, when first needed, so that a small run does not pay for it.
 const LN_BLOCK: usize = 4096;
 const LN_DF_BLOCKS: usize = 16;
+const LN_TF_TABLE: usize = 4096;
 
 /// ln(k + 0.5).
 fn ln_half(k: u32) -> f32 {
@@ -886,7 +887,7 @@ fn ln_half(k: u32) -> f32 {
 fn ln_count(k: u32) -> f32 {
     static TABLE: OnceLock<Box<[f32]>> = OnceLock::new();
     TABLE
-        .get_or_init(|| (0..LN_BLOCK).map(|k| (k.max(1) as f32).ln()).collect())
+        .get_or_init(|| (0..LN_TF_TABLE).map(|k| (k.max(1) as f32).ln()).collect())
         .get(k as usize)
         .copied()
         .unwrap_or_else(|| (k.max(1) as f32).ln())
