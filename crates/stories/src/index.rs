@@ -36,10 +36,12 @@ pub const PROFILE_TERMS: usize = 64;
 pub const CENTROID_TERMS: usize = 64;
 /// How many of its heaviest words a new document looks up in the inverted index.
 const QUERY_TERMS: usize = 12;
-/// How many of the latest postings of a word are read. Reading 128 took 28% longer at a
-/// million articles and agreed no better with the labels (bench/RESULTS.md): the query words
-/// are a document's rarest, whose lists are short anyway.
-const RECENT_POSTINGS: usize = 64;
+/// How many of the latest postings of a word are read. The query words are a document's
+/// rarest, whose lists are mostly short; at a million articles, though, many are full, and
+/// stories far back in the stream that merely share a common name crowd out the versions of
+/// the same event. Reading 64 took 11% more CPU there (four alternating runs each) and agreed
+/// less with the labels (0.972 against 0.974); 128 took 28% longer still (bench/RESULTS.md).
+const RECENT_POSTINGS: usize = 32;
 /// Postings kept per word: when a list reaches this length, its oldest postings beyond the
 /// latest [`RECENT_POSTINGS`] go at once, which bounds memory however common a word is.
 const KEPT_POSTINGS: usize = 2 * RECENT_POSTINGS;
