@@ -40,7 +40,7 @@ const QUERY_TERMS: usize = 12;
 /// rarest, whose lists are mostly short; at a million articles, though, many are full, and
 /// stories far back in the stream that merely share a common name crowd out the versions of
 /// the same event. Reading 64 took 11% more CPU there (four alternating runs each) and agreed
-/// less with the labels (0.972 against 0.974); 128 took 28% longer still (bench/RESULTS.md).
+/// less with the labels (0.972 against 0.974); 128 took 28% longer than 64 (bench/RESULTS.md).
 const RECENT_POSTINGS: usize = 32;
 /// Postings kept per word: when a list reaches this length, its oldest postings beyond the
 /// latest [`RECENT_POSTINGS`] go at once, which bounds memory however common a word is.
