@@ -53,8 +53,6 @@ const MAX_CANDIDATES: usize = 8;
 /// Documents placed against one snapshot of the index (see `StoryIndex::place_batch`): large
 /// enough to keep the threads busy, small enough that few of its candidates change under it.
 const PLACE_BATCH: usize = 64;
-/// Shards of the inverted index, updated in parallel.
-const POSTING_SHARDS: usize = 16;
 /// Average TF-IDF cosine to a story's members needed to join it. Unrelated news articles score
 /// a few hundredths (they share only common words, which IDF discounts), while a rewrite or a
 /// summary of the same report shares its names, places and topic words and scores several
@@ -105,9 +103,9 @@ pub struct StoryIndex {
     ids: Vec<Box<str>>,
     titles: Vec<Box<str>>,
     fingerprints: Vec<u64>,
-    /// Word -> stories whose centroid gained it, oldest first, at most the latest
-    /// [`KEPT_POSTINGS`]; [`POSTING_SHARDS`] maps by word.
-    postings: Vec<FxHashMap<u32, Vec<u32>>>,
+    /// Per word that any centroid gained (numbered in its place in `df`), the stories whose
+    /// centroid gained it, oldest first, at most the latest [`KEPT_POSTINGS`].
+    postings: Vec<Vec<u32>>,
 }
 
 impl StoryIndex {
@@ -377,8 +375,8 @@ impl StoryIndex {
             // The postings are copied out first, in a loop without unpredictable branches, so
             // that their cache misses overlap instead of following one another through the
             // counting loop's mispredictions (most lists are not in the caches).
-            for t in &d.query {
-                if let Some(p) = self.postings.get(shard_of(*t)).and_then(|m| m.get(t)) {
+            for &t in &d.query {
+                if let Some(p) = self.postings.get(self.df.list(t) as usize) {
                     c.postings
                         .extend_from_slice(&p[p.len().saturating_sub(RECENT_POSTINGS)..]);
                 }
@@ -479,37 +477,23 @@ impl StoryIndex {
         new_terms
     }
 
-    /// Appends `(word, story)` postings in order. The postings are split by word into shards
-    /// that are filled in parallel, each in the given order, so the lists are the same as if
-    /// they were appended one by one.
-    fn post(&mut self, mut new: Vec<(u32, u32)>) {
-        if self.postings.is_empty() {
-            self.postings
-                .resize_with(POSTING_SHARDS, FxHashMap::default);
+    /// Appends `(word, story)` postings in order. Every word was observed, so it has a place
+    /// in `df`, which holds the number of its list: finding a query word's postings costs no
+    /// lookup besides the one that weighted it.
+    fn post(&mut self, new: Vec<(u32, u32)>) {
+        for (t, s) in new {
+            let slot = self.df.slot_mut(t);
+            if slot.list == NONE {
+                slot.list = self.postings.len() as u32;
+                self.postings.push(Vec::with_capacity(4));
+            }
+            let list = &mut self.postings[slot.list as usize];
+            // Only the latest postings are read; older ones go, in bulk.
+            if list.len() == KEPT_POSTINGS {
+                list.drain(..KEPT_POSTINGS - RECENT_POSTINGS);
+            }
+            list.push(s);
         }
-        // A stable sort keeps each word's postings in order.
-        new.sort_by_key(|&(t, _)| shard_of(t));
-        let mut rest = new.as_slice();
-        let mut parts = Vec::with_capacity(POSTING_SHARDS);
-        for k in 0..POSTING_SHARDS {
-            let n = rest.iter().take_while(|p| shard_of(p.0) == k).count();
-            let (part, tail) = rest.split_at(n);
-            parts.push(part);
-            rest = tail;
-        }
-        self.postings
-            .par_iter_mut()
-            .zip(parts)
-            .for_each(|(shard, part)| {
-                for &(t, s) in part {
-                    let list = shard.entry(t).or_insert_with(|| Vec::with_capacity(4));
-                    // Only the latest postings are read; older ones go, in bulk.
-                    if list.len() == KEPT_POSTINGS {
-                        list.drain(..KEPT_POSTINGS - RECENT_POSTINGS);
-                    }
-                    list.push(s);
-                }
-            });
     }
 }
 
@@ -603,30 +587,63 @@ fn spread(x: u32, shift: u32) -> usize {
     (x.wrapping_mul(0x9e37_79b9) >> shift) as usize
 }
 
-/// Document frequencies by term in one open-addressed table, at most half full. Every word of
-/// every document is looked up, mostly words the caches do not hold; a lookup here is one
-/// memory access where a general hash map makes several.
+/// Document frequencies by term in one open-addressed table, at most half full, and the number
+/// of each term's posting list. Every word of every document is looked up, mostly words the
+/// caches do not hold; a lookup here is one memory access where a general hash map makes
+/// several.
 #[derive(Default)]
 struct DfTable {
-    /// (term, document frequency); a frequency of 0 marks an empty place.
-    slots: Vec<(u32, u32)>,
+    slots: Vec<DfSlot>,
     len: usize,
     shift: u32,
 }
 
+#[derive(Clone, Copy)]
+struct DfSlot {
+    term: u32,
+    /// Document frequency; 0 marks an empty place.
+    df: u32,
+    /// The term's list in `StoryIndex::postings`, or [`NONE`].
+    list: u32,
+}
+
+impl DfSlot {
+    const EMPTY: DfSlot = DfSlot {
+        term: 0,
+        df: 0,
+        list: NONE,
+    };
+}
+
 impl DfTable {
     fn get(&self, t: u32) -> u32 {
+        self.slot(t).df
+    }
+
+    /// The term's posting list, or [`NONE`].
+    fn list(&self, t: u32) -> u32 {
+        self.slot(t).list
+    }
+
+    fn slot(&self, t: u32) -> DfSlot {
         if self.slots.is_empty() {
-            return 0;
+            return DfSlot::EMPTY;
         }
-        self.slots[self.place(t)].1
+        self.slots[self.place(t)]
+    }
+
+    /// The place of an observed term.
+    fn slot_mut(&mut self, t: u32) -> &mut DfSlot {
+        let i = self.place(t);
+        debug_assert!(self.slots[i].df > 0, "term {t} was never observed");
+        &mut self.slots[i]
     }
 
     /// Reads the first place of each term, in a loop without branches, so that their cache
     /// misses overlap rather than follow one another through the lookups' mispredictions.
     fn touch(&self, terms: &[(u32, u32)]) {
         if !self.slots.is_empty() {
-            let first = |t: u32| self.slots[spread(t, self.shift)].1;
+            let first = |t: u32| self.slots[spread(t, self.shift)].df;
             std::hint::black_box(terms.iter().fold(0, |a, &(t, _)| a ^ first(t)));
         }
     }
@@ -635,8 +652,8 @@ impl DfTable {
         let mask = self.slots.len() - 1;
         let mut i = spread(t, self.shift);
         loop {
-            let (k, n) = self.slots[i];
-            if n == 0 || k == t {
+            let slot = self.slots[i];
+            if slot.df == 0 || slot.term == t {
                 return i;
             }
             i = (i + 1) & mask;
@@ -652,12 +669,12 @@ impl DfTable {
             .next_power_of_two()
             .trailing_zeros()
             .max(10);
-        let old = std::mem::replace(&mut self.slots, vec![(0, 0); 1 << bits]);
+        let old = std::mem::replace(&mut self.slots, vec![DfSlot::EMPTY; 1 << bits]);
         self.shift = 32 - bits;
-        for (t, n) in old {
-            if n > 0 {
-                let i = self.place(t);
-                self.slots[i] = (t, n);
+        for slot in old {
+            if slot.df > 0 {
+                let i = self.place(slot.term);
+                self.slots[i] = slot;
             }
         }
     }
@@ -666,12 +683,11 @@ impl DfTable {
     fn count(&mut self, t: u32) {
         let i = self.place(t);
         let slot = &mut self.slots[i];
-        if slot.1 == 0 {
-            *slot = (t, 1);
+        if slot.df == 0 {
+            slot.term = t;
             self.len += 1;
-        } else {
-            slot.1 = slot.1.saturating_add(1);
         }
+        slot.df = slot.df.saturating_add(1);
     }
 }
 
@@ -846,11 +862,6 @@ thread_local! {
 /// at once.
 fn first_of_each_line(v: &[u32]) -> u32 {
     v.iter().step_by(16).fold(0, |a, &x| a ^ x)
-}
-
-fn shard_of(term: u32) -> usize {
-    // Terms are hashes already; the top bits pick the shard, FxHash in the shard mixes the rest.
-    (term >> 28) as usize % POSTING_SHARDS
 }
 
 fn query_terms(v: &[(u32, f32)]) -> Vec<u32> {
@@ -1082,15 +1093,24 @@ mod tests {
     }
 
     #[test]
-    fn document_frequencies_survive_growth() {
+    fn document_frequencies_and_list_numbers_survive_growth() {
+        let term = |k: u32| k.wrapping_mul(2_654_435_761);
         let mut df = DfTable::default();
         for round in 1..=3u32 {
-            for t in 0..5000u32 {
+            for k in 0..5000u32 {
                 df.reserve(1);
-                df.count(t.wrapping_mul(2_654_435_761));
+                df.count(term(k));
+                // Numbered while the table is small, so that it grows several times after.
+                if round == 1 && k < 10 {
+                    df.slot_mut(term(k)).list = k;
+                }
             }
-            assert_eq!(df.get(7u32.wrapping_mul(2_654_435_761)), round);
+            assert_eq!(df.get(term(7)), round);
         }
+        for k in 0..10 {
+            assert_eq!(df.list(term(k)), k);
+        }
+        assert_eq!(df.list(term(10)), NONE);
         assert_eq!(df.get(1), 0);
     }
 }
