@@ -39,9 +39,10 @@ const QUERY_TERMS: usize = 12;
 /// How many of the latest postings of a word are read. The query words are a document's
 /// rarest, whose lists are mostly short; at a million articles, though, many are full, and
 /// stories far back in the stream that merely share a common name crowd out the versions of
-/// the same event. Reading 64 took 11% more CPU there (four alternating runs each) and agreed
-/// less with the labels (0.972 against 0.974); 128 took 28% longer than 64 (bench/RESULTS.md).
-const RECENT_POSTINGS: usize = 32;
+/// the same event. At 1M, reading 32 took about 8% more CPU than 16 and agreed less with the
+/// labels (0.974 against 0.978), 64 took 11% more than 32 (0.972); at 100k, 16 agrees a little
+/// less than 32 (0.9866 against 0.9875), and FRANK and 10k are the same (bench/RESULTS.md).
+const RECENT_POSTINGS: usize = 16;
 /// Postings kept per word: when a list reaches this length, its oldest postings beyond the
 /// latest [`RECENT_POSTINGS`] go at once, which bounds memory however common a word is.
 const KEPT_POSTINGS: usize = 2 * RECENT_POSTINGS;
@@ -1073,7 +1074,7 @@ mod tests {
             (40, 30),
             (MAX_POSTINGS_READ, 300),
             (MAX_POSTINGS_READ, 1 << 20),
-            (300, 20),
+            (MAX_POSTINGS_READ, 20),
         ] {
             let postings: Vec<u32> = (0..len).map(|_| next() % range).collect();
             let mut counts: FxHashMap<u32, u64> = FxHashMap::default();
