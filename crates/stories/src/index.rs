@@ -856,7 +856,7 @@ fn smallest(v: &mut [u64], n: usize) -> &[u64] {
 thread_local! {
     static COUNTER: RefCell<StoryCounter> = RefCell::new(StoryCounter::new());
     /// Weights being ranked by `weight_cut`, reused.
-    static RANKED: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+    static RANKED: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
 }
 
 /// One value from each 64-byte cache line of `v`, combined: reading them asks for every line
@@ -866,9 +866,7 @@ fn first_of_each_line(v: &[u32]) -> u32 {
 }
 
 fn query_terms(v: &[(u32, f32)]) -> Vec<u32> {
-    let mut q = Vec::with_capacity(QUERY_TERMS.min(v.len()));
-    retain_heaviest(v, QUERY_TERMS, |&(t, _)| q.push(t));
-    q
+    heaviest(v, QUERY_TERMS).iter().map(|x| x.0).collect()
 }
 
 /// Whether `score` for story `s` beats `best`; ties go to the older story.
@@ -913,43 +911,46 @@ fn ln_count(k: u32) -> f32 {
 /// term, for determinism); the order stays.
 fn keep_heaviest(v: &mut Vec<(u32, f32)>, n: usize) {
     if v.len() > n {
-        let mut kept = Vec::with_capacity(n);
-        retain_heaviest(v, n, |&x| kept.push(x));
-        *v = kept;
+        *v = heaviest(v, n);
     }
 }
 
-/// Calls `keep` on the `n` heaviest entries of `v` (sorted by term; ties go to the smaller
-/// term), in order. Only the weights are ranked, so the entries need no sorting back.
-fn retain_heaviest(v: &[(u32, f32)], n: usize, mut keep: impl FnMut(&(u32, f32))) {
+/// The `n` heaviest entries of `v` (sorted by term; ties go to the smaller term), in order.
+/// Only the weights are ranked, so the entries need no sorting back. Weights are positive, so
+/// their bits rank as the numbers do, and integers compare faster.
+fn heaviest(v: &[(u32, f32)], n: usize) -> Vec<(u32, f32)> {
     let Some((cut, mut ties)) = weight_cut(v, n) else {
-        v.iter().for_each(keep);
-        return;
+        return v.to_vec();
     };
-    for x in v {
-        match x.1.total_cmp(&cut) {
-            std::cmp::Ordering::Greater => keep(x),
-            std::cmp::Ordering::Equal if ties > 0 => {
-                ties -= 1;
-                keep(x);
-            }
-            _ => {}
-        }
+    // Every entry is written and only a kept one is stepped past: which entries pass the cut
+    // is what the words of news make least predictable, and a branch on it mispredicted about
+    // every other time.
+    let mut out = vec![(0, 0.0); v.len()];
+    let mut len = 0;
+    for &x in v {
+        let w = x.1.to_bits();
+        let tie = (w == cut) & (ties > 0);
+        ties -= usize::from(tie);
+        out[len] = x;
+        len += usize::from((w > cut) | tie);
     }
+    out.truncate(len);
+    out
 }
 
-/// The weight of the `n`-th heaviest entry and how many entries of exactly that weight are
-/// among the `n` heaviest; `None` when `v` has no more than `n` entries.
-fn weight_cut(v: &[(u32, f32)], n: usize) -> Option<(f32, usize)> {
+/// The bits of the `n`-th heaviest weight of `v` and how many entries of exactly that weight
+/// are among the `n` heaviest; `None` when `v` has no more than `n` entries.
+fn weight_cut(v: &[(u32, f32)], n: usize) -> Option<(u32, usize)> {
     if v.len() <= n || n == 0 {
         return None;
     }
+    debug_assert!(v.iter().all(|x| x.1 > 0.0), "weights rank by their bits");
     RANKED.with(|w| {
         let mut w = w.borrow_mut();
         w.clear();
-        w.extend(v.iter().map(|x| x.1));
-        let (heavier, &mut cut, _) = w.select_nth_unstable_by(n - 1, |a, b| b.total_cmp(a));
-        let above = heavier.iter().filter(|x| x.total_cmp(&cut).is_gt()).count();
+        w.extend(v.iter().map(|x| x.1.to_bits()));
+        let (_, &mut cut, heavier) = w.select_nth_unstable(v.len() - n);
+        let above = heavier.iter().filter(|&&x| x > cut).count();
         Some((cut, n - above))
     })
 }
@@ -1028,12 +1029,14 @@ mod tests {
 
     #[test]
     fn heaviest_entries_are_kept_in_order_with_ties_to_the_smaller_term() {
-        // Few distinct weights, so that many entries tie at the cut.
+        // Few distinct weights, so that many entries tie at the cut; all positive, as TF-IDF
+        // weights are.
         let mut next = xorshift(12345);
         for len in [0, 1, 5, 12, 13, 64, 65, 200] {
             for n in [1, 4, 12, 64] {
-                let mut v: Vec<(u32, f32)> =
-                    (0..len).map(|_| (next(), (next() % 5) as f32)).collect();
+                let mut v: Vec<(u32, f32)> = (0..len)
+                    .map(|_| (next(), (next() % 5 + 1) as f32))
+                    .collect();
                 v.sort_unstable_by_key(|e| e.0);
                 v.dedup_by_key(|e| e.0);
                 let mut expected = v.clone();
