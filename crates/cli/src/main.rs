@@ -20,6 +20,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
     after_help = "Example:\n  crosscheck analyze examples/harbor-bridge/ --format html -o report.html"
 )]
 struct Cli {
+    /// Worker threads for parallel work [default: $RAYON_NUM_THREADS, else one per core]
+    #[arg(short = 'j', long, global = true, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
     #[command(subcommand)]
     command: Command,
 }
@@ -58,6 +62,14 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // One pool for every command, sized once: the library's parallel steps all run on it.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cli.threads.map_or(0, usize::from))
+        .build_global();
+    if let Err(err) = pool {
+        eprintln!("crosscheck: cannot start worker threads: {err}");
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Command::Analyze(args) => commands::analyze::run(args),
         Command::Verify(args) => commands::verify::run(args),

@@ -45,14 +45,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "speed                {:.0} articles/s ({:.2} s, {} threads)",
         r.articles_per_second,
         r.seconds,
-        rayon_threads()
+        rayon::current_num_threads()
     );
     if let Some(m) = &r.model {
         println!("model                {m}");
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn rayon_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
