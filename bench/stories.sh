@@ -7,7 +7,7 @@
 #   SIZES="10000" bench/stories.sh   # just the 10k corpus
 #   THREADS=2                        # rayon threads for crosscheck (default 2)
 #   DATASKETCH_LIMIT=20000           # datasketch reads at most this many articles of a corpus
-#   ROUNDS=3                         # alternating runs of both tools per corpus; the ratio
+#   ROUNDS=5                         # alternating runs of both tools per corpus; the ratio
 #                                    # reported is the median of the rounds' ratios
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,7 @@ mkdir -p "$OUT"
 SIZES=${SIZES:-"10000 100000 1000000"}
 THREADS=${THREADS:-2}
 DATASKETCH_LIMIT=${DATASKETCH_LIMIT:-20000}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 FRANK=../shared/bench/stories/frank-stories-valid.jsonl
 
 if [ ! -x bench/.venv/bin/python ]; then
