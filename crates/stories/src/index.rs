@@ -479,8 +479,8 @@ impl StoryIndex {
     }
 
     /// Appends `(word, story)` postings in order. Every word was observed, so it has a place
-    /// in `df`, which holds the number of its list: finding a query word's postings costs no
-    /// lookup besides the one that weighted it.
+    /// in `df`, which holds the number of its list: finding a query word's postings probes the
+    /// slot that weighting it has just read, still in the cache, instead of a map of its own.
     fn post(&mut self, new: Vec<(u32, u32)>) {
         for (t, s) in new {
             let slot = self.df.slot_mut(t);
@@ -866,7 +866,9 @@ fn first_of_each_line(v: &[u32]) -> u32 {
 }
 
 fn query_terms(v: &[(u32, f32)]) -> Vec<u32> {
-    heaviest(v, QUERY_TERMS).iter().map(|x| x.0).collect()
+    let mut q = v.to_vec();
+    keep_heaviest(&mut q, QUERY_TERMS);
+    q.iter().map(|x| x.0).collect()
 }
 
 /// Whether `score` for story `s` beats `best`; ties go to the older story.
@@ -908,34 +910,25 @@ fn ln_count(k: u32) -> f32 {
 }
 
 /// Keeps the `n` heaviest entries of `v`, which is sorted by term (ties go to the smaller
-/// term, for determinism); the order stays.
+/// term, for determinism); the order stays. Only the weights are ranked, so the entries need no
+/// sorting back.
 fn keep_heaviest(v: &mut Vec<(u32, f32)>, n: usize) {
-    if v.len() > n {
-        *v = heaviest(v, n);
-    }
-}
-
-/// The `n` heaviest entries of `v` (sorted by term; ties go to the smaller term), in order.
-/// Only the weights are ranked, so the entries need no sorting back. Weights are positive, so
-/// their bits rank as the numbers do, and integers compare faster.
-fn heaviest(v: &[(u32, f32)], n: usize) -> Vec<(u32, f32)> {
     let Some((cut, mut ties)) = weight_cut(v, n) else {
-        return v.to_vec();
+        return;
     };
-    // Every entry is written and only a kept one is stepped past: which entries pass the cut
-    // is what the words of news make least predictable, and a branch on it mispredicted about
-    // every other time.
-    let mut out = vec![(0, 0.0); v.len()];
+    // Every entry is written back in place and only a kept one is stepped past: which entries
+    // pass the cut is what the words of news make least predictable, and a branch on it
+    // mispredicted about every other time.
     let mut len = 0;
-    for &x in v {
+    for k in 0..v.len() {
+        let x = v[k];
         let w = x.1.to_bits();
         let tie = (w == cut) & (ties > 0);
         ties -= usize::from(tie);
-        out[len] = x;
+        v[len] = x;
         len += usize::from((w > cut) | tie);
     }
-    out.truncate(len);
-    out
+    v.truncate(len);
 }
 
 /// The bits of the `n`-th heaviest weight of `v` and how many entries of exactly that weight
